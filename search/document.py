@@ -1,0 +1,87 @@
+"""The one Document model every reader produces and the indexer consumes.
+
+Readers differ in what they know (a UNGDC record has a year, a news scrape a
+minute); the model keeps that difference explicit with ``date_precision`` so
+that a year-only speech is never displayed as "1 January".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+DOCUMENT_TYPES = (
+    "speech",
+    "statement",
+    "joint statement",
+    "press release",
+    "article",
+    "transcript",
+    "interview",
+    "letter",
+    "other",
+)
+DATE_PRECISIONS = ("year", "month", "day", "minute")
+
+
+@dataclass
+class Speaker:
+    """A person (or collective source) credited with a document or a quote."""
+
+    name: str
+    role: str | None = None
+    country: str | None = None
+
+
+@dataclass
+class Document:
+    """A statement, speech or article, ready for analysis and indexing.
+
+    ``path`` and ``line`` say where it came from so that every later problem
+    can be reported as ``file:line: reason``.
+    """
+
+    id: str
+    title: str
+    paragraphs: list[str]
+    type: str = "article"
+    source: str | None = None
+    url: str | None = None
+    date: datetime | None = None
+    date_precision: str | None = None
+    speakers: list[Speaker] = field(default_factory=list)
+    country: str | None = None
+    country_code: str | None = None
+    language: str = "en"
+    author: str | None = None
+    section: str | None = None
+    path: str = ""
+    line: int = 1
+
+    @property
+    def text(self) -> str:
+        """Paragraphs joined by blank lines: the offsets quotes refer to."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+
+@dataclass
+class Problem:
+    """Input that could not be read: reported as ``path:line: reason`` and skipped."""
+
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+def stable_id(*parts: str) -> str:
+    """A short id that stays the same as long as its parts do (for sources without ids)."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:16]

@@ -1,0 +1,238 @@
+"""``dipsearch index``: corpus files -> readers -> units -> the Whoosh index.
+
+Incremental by default: a file whose content hash is already in the index is
+skipped, a changed file's units are replaced, a removed file's units deleted,
+all in one Whoosh commit (atomic for readers). ``rebuild`` writes a new
+version beside the live one and publishes it only when complete.
+
+The index itself records which file versions it holds (the ``file_key`` term
+is ``path@sha256``), so there is no side manifest that a crash could leave
+out of step with the index.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+from .config import Config
+from .document import Problem
+from .readers import is_supported, read_file
+from .schema import build_schema
+from .speakers import SpeakerRegistry
+from .store import IndexStore
+from .units import document_units, extract_document_quotes
+
+Progress = Callable[[int], None]
+ProgressFactory = Callable[[int], Progress]
+
+
+def _no_tick(n: int) -> None:
+    """Progress sink for non-interactive runs."""
+
+
+@dataclass
+class IndexReport:
+    """What a build did, for the CLI summary and the admin status page."""
+
+    version: str = ""
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged_files: int = 0
+    skipped: int = 0
+    units: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def corpus_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+    """(file, root) pairs of every supported file under the configured paths."""
+    found: list[tuple[Path, Path]] = []
+    problems: list[Problem] = []
+    for root in paths:
+        if root.is_file():
+            found.append((root, root.parent))
+        elif root.is_dir():
+            found.extend((p, root) for p in sorted(root.rglob("*"))
+                         if p.is_file() and is_supported(p)
+                         and not any(part.startswith(".") for part in p.relative_to(root).parts))
+        else:
+            problems.append(Problem(str(root), 0, "corpus path does not exist"))
+    return found, problems
+
+
+def estimate_documents(files: list[tuple[Path, Path]]) -> int:
+    """Documents to expect, for the progress bar's ETA: JSON Lines count their lines."""
+    total = 0
+    for path, _ in files:
+        if ".jsonl" in path.name or path.suffix == ".ndjson":
+            opener = gzip.open if path.suffix == ".gz" else open
+            try:
+                with opener(path, "rb") as handle:
+                    total += sum(1 for _ in handle)
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _Existing:
+    """What the live index already holds: file versions, documents per file, speaker names."""
+
+    def __init__(self, ix=None) -> None:
+        self.file_keys: set[str] = set()
+        self.docs_by_file: dict[str, set[str]] = {}
+        self.speakers: list[str] = []
+        if ix is None:
+            return
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            self.file_keys = {t.decode("utf-8") for t in reader.lexicon("file_key")}
+            self.speakers = [t.decode("utf-8") for t in reader.lexicon("speaker")]
+            for fields in searcher.documents(unit="document"):
+                self.docs_by_file.setdefault(fields["file"], set()).add(fields["doc_id"])
+
+
+@dataclass
+class _FilePlan:
+    path: Path
+    root: Path
+    rel: str
+    key: str
+    old_ids: set[str]
+
+
+def _plan(files: list[tuple[Path, Path]], existing: _Existing
+          ) -> tuple[list[_FilePlan], dict[str, set[str]], dict[str, str]]:
+    """Files to (re)read, files removed since the last build, and ids still taken.
+
+    Ids of changed and removed files are released before anything is read,
+    so a document that moved from one file to another keeps its id.
+    """
+    todo: list[_FilePlan] = []
+    current: set[str] = set()
+    for path, root in files:
+        rel = path.relative_to(root).as_posix()
+        current.add(rel)
+        key = f"{rel}@{file_hash(path)}"
+        if key not in existing.file_keys:
+            todo.append(_FilePlan(path, root, rel, key, existing.docs_by_file.get(rel, set())))
+    changed = {plan.rel for plan in todo}
+    removed = {rel: ids for rel, ids in existing.docs_by_file.items() if rel not in current}
+    taken = {doc_id: rel for rel, ids in existing.docs_by_file.items()
+             if rel not in changed and rel not in removed for doc_id in ids}
+    return todo, removed, taken
+
+
+def build(config: Config, *, rebuild: bool = False, procs: int | None = None,
+          progress: ProgressFactory | None = None) -> IndexReport:
+    """Bring the index up to date with the corpus; see the module docstring."""
+    started = time.monotonic()
+    store = IndexStore(config.index_dir)
+    report = IndexReport()
+    files, report.problems = corpus_files(config.corpus_paths)
+    with store.build_lock():
+        store.prune(config.get("index", "keep_versions"))
+        live = store.current_name()
+        if rebuild or live is None:
+            report.version, path = store.new_version()
+            ix = whoosh_index.create_in(str(path), build_schema(config))
+            existing = _Existing()
+        else:
+            report.version, ix = store.open()
+            existing = _Existing(ix)
+        try:
+            _write(ix, config, files, existing, report, procs, progress)
+        except BaseException:
+            if report.version != live:
+                shutil.rmtree(store.versions / report.version, ignore_errors=True)
+            raise
+        if report.version != live:
+            store.publish(report.version)
+            store.prune(config.get("index", "keep_versions"))
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _write(ix, config: Config, files: list[tuple[Path, Path]], existing: _Existing,
+           report: IndexReport, procs: int | None, progress: ProgressFactory | None) -> None:
+    procs = procs or config.get("index", "procs")
+    registry = SpeakerRegistry.load(config.speakers_path)
+    registry.seed(existing.speakers)
+    options = dict(passages=config.get("index", "passages"),
+                   quotes=extract_document_quotes if config.get("index", "quotes") else None)
+    todo, removed, taken = _plan(files, existing)
+    report.unchanged_files = len(files) - len(todo)
+    tick = progress(estimate_documents([(p.path, p.root) for p in todo])) if progress else _no_tick
+    writer = ix.writer(procs=procs, limitmb=config.get("index", "limitmb"),
+                       multisegment=procs > 1)
+    try:
+        for plan in todo:
+            _delete(writer, plan.old_ids)
+            new_ids = _write_file(writer, plan, config, registry, options, taken, report, tick)
+            report.deleted += len(plan.old_ids - new_ids)
+        for ids in removed.values():
+            _delete(writer, ids)
+            report.deleted += len(ids)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _delete(writer, doc_ids: set[str]) -> None:
+    """Remove every unit (document, passages, quotes) of these documents."""
+    for doc_id in doc_ids:
+        writer.delete_by_term("doc_id", doc_id)
+
+
+def _write_file(writer, plan: _FilePlan, config: Config, registry: SpeakerRegistry,
+                options: dict, taken: dict[str, str], report: IndexReport, tick: Progress
+                ) -> set[str]:
+    """Index one file's documents; returns the ids it now holds."""
+    new_ids: set[str] = set()
+    max_chars = config.get("corpus", "max_document_chars")
+    for item in read_file(plan.path, root=plan.root, max_chars=max_chars):
+        tick(1)
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            report.skipped += 1
+            continue
+        first = taken.get(item.id)
+        if first is not None:
+            report.problems.append(Problem(item.path, item.line,
+                                           f"duplicate id {item.id!r} (first seen at {first})"))
+            report.skipped += 1
+            continue
+        taken[item.id] = f"{item.path}:{item.line}"
+        new_ids.add(item.id)
+        for unit in document_units(item, registry, plan.key, writer.schema["text"], **options):
+            writer.add_document(**{k: v for k, v in unit.items() if v is not None})
+            report.units += 1
+        if item.id in plan.old_ids:
+            report.updated += 1
+        else:
+            report.added += 1
+    return new_ids

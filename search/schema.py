@@ -1,0 +1,108 @@
+"""The Whoosh schema: one index holding three kinds of searchable unit.
+
+Every Whoosh document is a *unit*: a whole ``document``, one ``passage``
+(paragraph) of it, or one ``quote`` extracted from it. Units of one document
+share ``doc_id`` and its metadata, so a search can be restricted to a kind of
+unit with a single term and a hit always knows where it belongs.
+
+Facet fields (speaker, country, type, source) are indexed as exact terms for
+filtering *and* kept in a per-document column for counting: counting from a
+column avoids Whoosh's slow ``groupedby`` path (which also ignores ``limit``).
+A unit may have several speakers, so a facet value is a ``\\x1f``-joined list.
+
+Fields that only some units need (title, date, year) are indexed on the
+document unit alone: every posting costs indexing time, and a passage's date
+filter and sort use the ``day`` column, which every unit has.
+
+Full text is indexed with positions but without character offsets (they slow
+phrase queries); snippets come from re-analysing the one passage that
+matched, which is short. Only passages store their text: the document text is
+their concatenation, so storing it twice would double the index.
+"""
+
+from __future__ import annotations
+
+from whoosh import columns, fields, formats
+from whoosh.analysis import RegexTokenizer
+
+from .config import Config
+from .analysis import make_analyzer
+from .postings import ReusablePositions
+
+SEPARATOR = "\x1f"
+FACETS = ("speaker", "country", "type", "source")
+UNITS = ("document", "passage", "quote")
+
+
+def with_lengths(field: fields.FieldType) -> fields.FieldType:
+    """Give a filter-only field a length column, only to keep indexing fast.
+
+    When Whoosh's W3 codec writes a posting it asks for the document's field
+    length; for a field without a length column (any non-scorable field) it
+    answers with a filesystem ``exists`` call, uncached, for every posting:
+    a quarter of the indexing time here. A one-byte length column per
+    document makes that a cached read. Nothing scores these fields.
+    """
+    field.scorable = True
+    return field
+
+
+class FacetField(fields.FieldType):
+    """Exact-value terms for filters plus a column of the joined values for counting."""
+
+    def __init__(self, stored: bool = False) -> None:
+        self.format = formats.Existence()
+        self.analyzer = RegexTokenizer(r"[^\x1f]+")
+        self.scorable = True  # see with_lengths
+        self.stored = stored
+        self.unique = False
+        self.vector = None
+        self.column_type = columns.VarBytesColumn()
+
+    def to_column_value(self, value: str) -> bytes:
+        return value.encode("utf-8")
+
+    def from_column_value(self, value: bytes) -> str:
+        return value.decode("utf-8")
+
+
+def _reusable(field: fields.TEXT) -> fields.TEXT:
+    """Let the text field take precomputed postings (see search.postings)."""
+    field.format = ReusablePositions(field_boost=field.format.field_boost)
+    return field
+
+
+def build_schema(config: Config) -> fields.Schema:
+    """The schema for an index built with this config's analysis options."""
+    options = config.values["analysis"]
+    analyzer = make_analyzer(options["stemmer"], options["stop_words"], options["fold_accents"])
+    return fields.Schema(
+        # every unit
+        key=fields.STORED(),
+        unit=with_lengths(fields.ID(stored=True)),
+        doc_id=with_lengths(fields.ID(stored=True)),
+        text=_reusable(fields.TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase")),
+        speaker=FacetField(),
+        country=FacetField(),
+        type=FacetField(),
+        source=FacetField(),
+        day=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        body=fields.STORED(),
+        position=fields.STORED(),
+        meta=fields.STORED(),
+        # document units only: lookups, incremental indexing, query syntax
+        id=with_lengths(fields.ID(unique=True)),
+        file=with_lengths(fields.ID(stored=True)),
+        file_key=with_lengths(fields.ID()),
+        title=fields.TEXT(analyzer=analyzer, multitoken_query="phrase"),
+        date=with_lengths(fields.DATETIME()),
+        year=with_lengths(fields.NUMERIC(int, bits=32)),
+        country_code=with_lengths(fields.ID()),
+        # quote units only
+        kind=with_lengths(fields.ID()),
+    )
+
+
+def day_number(when) -> int:
+    """A date as the sortable integer YYYYMMDDHHMM kept in the ``day`` column (0: unknown)."""
+    return int(when.strftime("%Y%m%d%H%M")) if when else 0

@@ -1,0 +1,404 @@
+"""The query service: the one search path behind the CLI, the JSON API and the pages.
+
+How a search runs, and why it is fast on Whoosh:
+
+* One long-lived searcher per process (``Live``), with its column arrays and
+  filter sets cached; it is replaced only when a new index version or commit
+  is published (checked at most once a second). Opening a searcher costs
+  100-190 ms and throws the caches away.
+* One scored pass collects every match (Whoosh's ``UnlimitedCollector``)
+  under a time limit; totals are exact by construction, and phrases are
+  evaluated once. Facet filters are applied afterwards from cached docnum
+  sets, which is what makes facets disjunctive at no extra search.
+* Only the page's hits are highlighted, each from its best passage.
+* Relevance is BM25, then the top documents are re-ranked by how close
+  together the query's words stand (``proximity``).
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+from whoosh import query as wq
+from whoosh.collectors import TimeLimit, UnlimitedCollector
+
+from .config import Config
+from .facets import FacetColumns, apply_filters, facet_counts, year_histogram
+from .highlight import Highlighter
+from .proximity import proximity_boosts
+from .query import (UNITS, Limits, ParsedQuery, RequestError, SearchRequest, check_expansions,
+                    encode_cursor, parse_query)
+from .spelling import suggest
+from .schema import day_number
+from .store import IndexMissing, IndexStore
+
+RERANK_DEPTH = 100
+
+
+def configured_limits(config: Config) -> Limits:
+    """The ``search`` section of config as query limits."""
+    section = config.values["search"]
+    return Limits(max_query_chars=section["max_query_chars"], max_terms=section["max_terms"],
+                  max_expansions=section["max_expansions"],
+                  max_per_page=section["max_per_page"],
+                  time_limit=section["time_limit_ms"] / 1000)
+
+
+class Live:
+    """One opened index version: searcher, columns, highlighter and cached filter sets."""
+
+    def __init__(self, version: str, searcher) -> None:
+        self.version = version
+        self.searcher = searcher
+        self.columns = FacetColumns(searcher)
+        self.highlighter = Highlighter(searcher.schema["text"].analyzer)
+        self.unit_docs = lru_cache(maxsize=8)(self._unit_docs)
+        self.document_meta = lru_cache(maxsize=4096)(self._document_meta)
+
+    def _document_meta(self, doc_id: str) -> dict:
+        """Display metadata, stored once on the document unit (passages do not repeat it)."""
+        fields = self.searcher.document(id=doc_id) or {}
+        return fields.get("meta", {})
+
+    def hit(self, docnum: int, score: float | None) -> dict:
+        """The JSON form of one unit, with its document's metadata."""
+        fields = self.searcher.stored_fields(docnum)
+        if "meta" not in fields:
+            fields["meta"] = self.document_meta(fields["doc_id"])
+        return _hit(fields, score)
+
+    # Whoosh filters accept a set, not a frozenset: these cached sets are never mutated.
+    def _unit_docs(self, unit: str) -> set[int]:
+        return set(self.searcher.docs_for_query(wq.Term("unit", unit)))
+
+
+
+class AllowedCollector(UnlimitedCollector):
+    """Every scored match within an allowed docnum set, until a deadline.
+
+    Whoosh's FilterCollector and TimeLimitCollector each take over the match
+    loop, so stacked they bypass one another; this does both in one loop.
+    """
+
+    def __init__(self, allow: set[int], deadline: float) -> None:
+        super().__init__()
+        self.allow = allow
+        self.deadline = deadline
+
+    def collect_matches(self) -> None:
+        allow, offset, collect = self.allow, self.offset, self.collect
+        for n, sub_docnum in enumerate(self.matches()):
+            if offset + sub_docnum in allow:
+                collect(sub_docnum)
+            if not n & 255 and time.monotonic() > self.deadline:
+                raise TimeLimit()
+
+
+@dataclass
+class _Match:
+    score: float
+    docnum: int
+
+
+class SearchService:
+    """Searches the live index version; safe to share between threads."""
+
+    def __init__(self, config: Config, limits: Limits | None = None) -> None:
+        self.config = config
+        self.limits = limits or configured_limits(config)
+        self.store = IndexStore(config.index_dir)
+        self._lock = threading.Lock()
+        self._live: Live | None = None
+        self._checked = 0.0
+
+    # -- the live searcher ---------------------------------------------------
+
+    def live(self) -> Live:
+        """The current version, reopened when a new version or commit is published."""
+        with self._lock:
+            now = time.monotonic()
+            live = self._live
+            if live is not None and now - self._checked < 1.0:
+                return live
+            self._checked = now
+            name = self.store.current_name()
+            if live is None or name != live.version:
+                _, ix = self.store.open()
+                self._swap(Live(name, ix.searcher()))
+            elif not live.searcher.up_to_date():
+                self._swap(Live(name, live.searcher.refresh()))
+            return self._live
+
+    def _swap(self, live: Live) -> None:
+        # The old searcher is left to the garbage collector: a request in
+        # flight on another thread may still be reading from it.
+        self._live = live
+
+    # -- search --------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> dict:
+        """A full response: total, hits, facets, histogram, suggestion, paging."""
+        started = time.perf_counter()
+        live = self.live()
+        parsed = self._parse(live, request)
+        matches, partial = self._collect(live, parsed, request)
+        tests = _filter_tests(live, request)
+        passing, all_but = apply_filters([m.docnum for m in matches], tests)
+        keep = set(passing) if tests else None
+        ranked = [m for m in matches if keep is None or m.docnum in keep]
+        ranked = self._order(live, parsed, request, ranked)
+        page, next_key = self._page(live, request, ranked)
+        response = {
+            "total": len(passing),
+            "partial": partial,
+            "query": {"q": request.q, "understood": str(parsed.query), "unit": request.unit,
+                      "sort": request.sort, "filters": request.filters,
+                      "date_from": _iso(request.date_from), "date_to": _iso(request.date_to)},
+            "warnings": parsed.warnings + (["the search ran out of time: results are partial"]
+                                           if partial else []),
+            "hits": self._hits(live, parsed, request, page),
+            "facets": facet_counts(live.columns, request.facets, request.filters, passing,
+                                   all_but, request.facet_size),
+            "histogram": year_histogram(live.columns, all_but.get("year", passing)),
+            "suggestion": None,
+            "next_cursor": encode_cursor(next_key) if next_key else None,
+            "index_version": live.version,
+        }
+        if request.q and len(passing) < 3:
+            response["suggestion"] = suggest(live.searcher, request.q, parsed)
+        response["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return response
+
+    def _parse(self, live: Live, request: SearchRequest) -> ParsedQuery:
+        parsed = parse_query(request.q, live.searcher.schema, self.limits)
+        check_expansions(parsed.query, live.searcher.reader(), self.limits.max_expansions)
+        return parsed
+
+    def _collect(self, live: Live, parsed: ParsedQuery, request: SearchRequest
+                 ) -> tuple[list[_Match], bool]:
+        """Every match of the query within the unit, scored, under the time limit."""
+        collector = AllowedCollector(live.unit_docs(UNITS[request.unit]),
+                                     time.monotonic() + self.limits.time_limit)
+        partial = False
+        try:
+            live.searcher.search_with_collector(parsed.query, collector)
+        except TimeLimit:
+            partial = True
+        return [_Match(s, d) for s, d in collector.items], partial
+
+    def _order(self, live: Live, parsed: ParsedQuery, request: SearchRequest,
+               ranked: list[_Match]) -> list[_Match]:
+        if request.sort != "relevance" or not request.q:
+            dates = live.columns.days()
+            newest_first = request.sort != "date"
+            ranked.sort(key=lambda m: (-dates[m.docnum] if newest_first else dates[m.docnum],
+                                       m.docnum))
+            for m in ranked:
+                m.score = float(dates[m.docnum])
+            return ranked
+        top = heapq.nsmallest(RERANK_DEPTH, ranked, key=lambda m: (-m.score, m.docnum))
+        if len(parsed.terms) > 1:
+            boosts = proximity_boosts(live.searcher, parsed.terms, [m.docnum for m in top])
+            for m in top:
+                m.score *= boosts.get(m.docnum, 1.0)
+        top_set = {m.docnum for m in top}
+        rest = sorted((m for m in ranked if m.docnum not in top_set),
+                      key=lambda m: (-m.score, m.docnum))
+        return sorted(top, key=lambda m: (-m.score, m.docnum)) + rest
+
+    def _page(self, live: Live, request: SearchRequest, ranked: list[_Match]
+              ) -> tuple[list[_Match], list | None]:
+        """This page's matches, and the cursor key of its last one when more follow."""
+        if request.cursor is not None:
+            (value, docnum_version) = request.cursor
+            version, _, docnum = docnum_version.rpartition(":")
+            if version != live.version:
+                raise RequestError("cursor_expired", "the index changed since this cursor was "
+                                                     "given out: start again from page 1", "cursor")
+            start = next((i + 1 for i, m in enumerate(ranked) if m.docnum == int(docnum)),
+                         len(ranked))
+        else:
+            start = (request.page - 1) * request.per_page
+        page = ranked[start:start + request.per_page]
+        if start + request.per_page >= len(ranked) or not page:
+            return page, None
+        last = page[-1]
+        return page, [last.score, f"{live.version}:{last.docnum}"]
+
+    # -- hits ----------------------------------------------------------------
+
+    def _hits(self, live: Live, parsed: ParsedQuery, request: SearchRequest,
+              page: list[_Match]) -> list[dict]:
+        searcher = live.searcher
+        hits = [live.hit(m.docnum, m.score) for m in page]
+        if not hits:
+            return hits
+        terms, phrases = set(parsed.terms), parsed.phrases
+        if request.unit == "documents":
+            doc_ids = [h["id"] for h in hits]
+            best = self._best_passages(live, parsed, doc_ids) if request.highlight else {}
+            quotes = self._matching_quotes(live, parsed, doc_ids) if request.q else {}
+            for hit in hits:
+                passage = best.get(hit["id"])
+                hit["passage"] = passage["key"] if passage else None
+                source = passage["body"] if passage else ""
+                hit["snippets"] = [live.highlighter.snippet(source, terms, phrases)[0]] \
+                    if source else []
+                hit["quotes"] = [_quote(q, live.highlighter, terms, phrases)
+                                 for q in quotes.get(hit["id"], [])]
+        else:
+            for hit, m in zip(hits, page):
+                body = searcher.stored_fields(m.docnum).get("body", "")
+                hit["snippets"] = [live.highlighter.snippet(body, terms, phrases)[0]] \
+                    if request.highlight and body else []
+                if request.unit == "quotes":
+                    hit["quote"] = hit["meta"].get("quote")
+                    hit["context"] = hit["meta"].get("context")
+        for hit in hits:
+            hit.pop("meta", None)
+        return hits
+
+    def _within(self, live: Live, unit: str, doc_ids: list[str]) -> set[int]:
+        docs = live.searcher.docs_for_query(wq.Or([wq.Term("doc_id", d) for d in doc_ids]))
+        return set(docs) & live.unit_docs(unit)
+
+    def _best_passages(self, live: Live, parsed: ParsedQuery, doc_ids: list[str]) -> dict:
+        """Per document, the stored fields of the passage that best matches the query's words."""
+        words = [wq.Term("text", t) for t in parsed.terms]
+        if not words:
+            return {}
+        allowed = self._within(live, "passage", doc_ids)
+        if not allowed:  # Whoosh reads an empty filter as no filter at all
+            return {}
+        best: dict[str, dict] = {}
+        for hit in live.searcher.search(wq.Or(words), filter=allowed, limit=None):
+            fields = hit.fields()
+            best.setdefault(fields["doc_id"], fields)
+        return best
+
+    def _matching_quotes(self, live: Live, parsed: ParsedQuery, doc_ids: list[str]) -> dict:
+        allowed = self._within(live, "quote", doc_ids)
+        if not allowed:  # Whoosh reads an empty filter as no filter at all
+            return {}
+        found: dict[str, list[dict]] = {}
+        for hit in live.searcher.search(parsed.query, filter=allowed, limit=None):
+            fields = hit.fields()
+            group = found.setdefault(fields["doc_id"], [])
+            if len(group) < 3:
+                group.append(fields)
+        return found
+
+    # -- documents, speakers, stats ------------------------------------------
+
+    def document(self, doc_id: str) -> dict | None:
+        """A document with its full text (from its passages) and its quotes; None if unknown."""
+        searcher = self.live().searcher
+        units = list(searcher.documents(doc_id=doc_id))
+        doc = next((u for u in units if u["unit"] == "document"), None)
+        if doc is None:
+            return None
+        passages = sorted((u for u in units if u["unit"] == "passage"), key=lambda u: u["position"])
+        quotes = sorted((u for u in units if u["unit"] == "quote"), key=lambda u: u["position"])
+        out = _hit(doc, None)
+        out.pop("meta")
+        out["paragraphs"] = [p["body"] for p in passages]
+        out["quotes"] = [dict(q["meta"]["quote"], id=q["key"], context=q["meta"].get("context"),
+                              speakers=q["meta"].get("speakers", [])) for q in quotes]
+        return out
+
+    def speakers(self, prefix: str = "", country: str | None = None, limit: int = 100) -> list[dict]:
+        """Speakers with document and quote counts, most quoted first."""
+        live = self.live()
+        columns = live.columns
+        docs = sorted(live.unit_docs("document"))
+        quote_docs = sorted(live.unit_docs("quote"))
+        doc_counts = columns.count("speaker", docs)
+        quote_counts = columns.count("speaker", quote_docs)
+        names = set(doc_counts) | set(quote_counts)
+        if prefix:
+            folded = prefix.casefold()
+            names = {n for n in names if n.casefold().startswith(folded)
+                     or any(w.casefold().startswith(folded) for w in n.split())}
+        rows = [{"name": n, "documents": doc_counts.get(n, 0), "quotes": quote_counts.get(n, 0)}
+                for n in names]
+        if country:
+            allowed = columns.allowed("country", (country,))
+            per_doc, sets = columns.value_sets("speaker")
+            in_country = {v for d in allowed for v in sets[per_doc[d]]}
+            rows = [r for r in rows if r["name"] in in_country]
+        rows.sort(key=lambda r: (-(r["documents"] + r["quotes"]), r["name"]))
+        return rows[:limit]
+
+    def stats(self) -> dict:
+        live = self.live()
+        return {
+            "index_version": live.version,
+            "documents": len(live.unit_docs("document")),
+            "passages": len(live.unit_docs("passage")),
+            "quotes": len(live.unit_docs("quote")),
+            "speakers": len(live.columns.count("speaker", live.unit_docs("document"))),
+        }
+
+    def export(self, request: SearchRequest, cap: int) -> Iterator[dict]:
+        """Every hit of a search (up to ``cap``), without snippets, for CSV and JSON Lines."""
+        live = self.live()
+        parsed = self._parse(live, request)
+        matches, _ = self._collect(live, parsed, request)
+        passing, _ = apply_filters([m.docnum for m in matches], _filter_tests(live, request))
+        keep = set(passing)
+        ranked = self._order(live, parsed, request, [m for m in matches if m.docnum in keep])
+        for m in ranked[:cap]:
+            hit = live.hit(m.docnum, m.score)
+            meta = hit.pop("meta")
+            if request.unit != "documents":
+                hit["text"] = live.searcher.stored_fields(m.docnum).get("body")
+            if request.unit == "quotes":
+                hit["quote"] = meta.get("quote")
+            yield hit
+
+
+def _filter_tests(live: Live, request: SearchRequest) -> dict:
+    return live.columns.filter_tests(request.filters, day_number(request.date_from),
+                                     day_number(request.date_to))
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _hit(fields: dict, score: float | None) -> dict:
+    meta = fields.get("meta", {})
+    return {
+        "id": fields["key"],
+        "doc_id": fields["doc_id"],
+        "unit": fields["unit"],
+        "title": meta.get("title", ""),
+        "date": meta.get("date"),
+        "date_precision": meta.get("date_precision"),
+        "type": meta.get("type"),
+        "source": meta.get("source"),
+        "url": meta.get("url"),
+        "country": meta.get("country"),
+        "speakers": meta.get("speakers", []),
+        "score": score,
+        "meta": meta,
+    }
+
+
+def _quote(fields: dict, highlighter: Highlighter, terms: set[str], phrases) -> dict:
+    meta = fields["meta"]
+    quote = meta.get("quote", {})
+    return {
+        "id": fields["key"],
+        "text": quote.get("text"),
+        "html": highlighter.snippet(quote.get("text", ""), terms, phrases, width=600)[0],
+        "kind": quote.get("kind"),
+        "speaker": quote.get("speaker"),
+        "speakers": meta.get("speakers", []),
+        "context": meta.get("context"),
+    }

@@ -1,0 +1,56 @@
+"""'Did you mean': a close, much more frequent word for each rare word of a query.
+
+The index holds stems (``disarma``), which are no use to show a reader, so a
+candidate stem is turned back into a word by finding it in a passage and
+taking the word as written there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import query as wq
+
+_WORD = re.compile(r'(?<![\w:"])([^\W\d_][\w\'-]{2,})(?![\w:])')
+
+
+def suggest(searcher, q: str, parsed) -> str | None:
+    """The query with misspelt words replaced, or None when nothing better is known."""
+    analyzer = searcher.schema["text"].analyzer
+    reader = searcher.reader()
+    changed = q
+    for match in _WORD.finditer(_outside_phrases(q)):
+        word = match.group(1)
+        if word in ("AND", "OR", "NOT"):
+            continue
+        terms = [t.text for t in analyzer(word)]
+        if len(terms) != 1:
+            continue
+        better = _better_term(reader, terms[0])
+        surface = _surface(searcher, analyzer, better) if better else None
+        if surface and surface.casefold() != word.casefold():
+            changed = changed.replace(word, surface, 1)
+    return changed if changed != q else None
+
+
+def _outside_phrases(q: str) -> str:
+    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), q)
+
+
+def _better_term(reader, term: str) -> str | None:
+    frequency = reader.doc_frequency("text", term)
+    candidates = [c for c in reader.terms_within("text", term, 2, prefix=1) if c != term]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda c: reader.doc_frequency("text", c))
+    return best if reader.doc_frequency("text", best) > max(5, 10 * frequency) else None
+
+
+def _surface(searcher, analyzer, term: str) -> str | None:
+    for hit in searcher.search(wq.And([wq.Term("text", term), wq.Term("unit", "passage")]),
+                               limit=1):
+        body = hit.get("body", "")
+        for token in analyzer(body, chars=True):
+            if token.text == term:
+                return body[token.startchar:token.endchar].lower()
+    return None

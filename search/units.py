@@ -1,0 +1,123 @@
+"""Document -> index units: the whole document, its passages and its quotes.
+
+This is the step between reading and indexing: speaker names are normalised
+here (so the facet holds one value per person) and quotes are extracted here,
+so the indexer only writes what it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Callable, Iterator
+
+from .document import Document, Speaker
+from .postings import analyse, analyse_paragraphs, postings
+from .quotes import extract_quotes
+from .schema import SEPARATOR, day_number
+from .speakers import SpeakerRegistry
+
+QuoteExtractor = Callable[[Document, SpeakerRegistry], list]
+
+
+def resolve_speakers(raw: list[Speaker], doc: Document, registry: SpeakerRegistry) -> list[Speaker]:
+    """Canonical names, once each, with role and country from speakers.yaml when missing."""
+    resolved: dict[str, Speaker] = {}
+    for speaker in raw:
+        name = registry.canonical(speaker.name)
+        if name and name not in resolved:
+            known = describe(name, doc, registry)
+            resolved[name] = Speaker(name, speaker.role or known.role,
+                                     speaker.country or doc.country or known.country)
+    return list(resolved.values())
+
+
+def describe(name: str, doc: Document, registry: SpeakerRegistry) -> Speaker:
+    """A speaker's role and country on the document's date, as far as speakers.yaml knows."""
+    person = registry.known(name)
+    if person is None:
+        return Speaker(name)
+    role = person.role_on(doc.date.date() if doc.date else None)
+    return Speaker(name, role.title if role else None,
+                   (role.country if role else None) or person.country)
+
+
+def _joined(values: list[str | None]) -> str | None:
+    kept = [v for v in dict.fromkeys(values) if v]
+    return SEPARATOR.join(kept) if kept else None
+
+
+def _common(doc: Document, speakers: list[Speaker]) -> dict:
+    """Fields every unit of a document carries, for filters and facets."""
+    return {
+        "doc_id": doc.id,
+        "day": day_number(doc.date),
+        "speaker": _joined([s.name for s in speakers]),
+        "country": _joined([doc.country, *(s.country for s in speakers)]),
+        "type": doc.type,
+        "source": doc.source,
+    }
+
+
+def _meta(doc: Document, speakers: list[Speaker]) -> dict:
+    return {
+        "title": doc.title,
+        "date": doc.date.isoformat() if doc.date else None,
+        "date_precision": doc.date_precision,
+        "speakers": [asdict(s) for s in speakers],
+        "url": doc.url,
+        "source": doc.source,
+        "type": doc.type,
+        "country": doc.country,
+        "author": doc.author,
+        "section": doc.section,
+        "language": doc.language,
+        "path": doc.path,
+        "line": doc.line,
+    }
+
+
+def document_units(doc: Document, registry: SpeakerRegistry, file_key: str, text_field, *,
+                   passages: bool = True, quotes: QuoteExtractor | None = None) -> Iterator[dict]:
+    """Every unit of one document, as keyword arguments for ``writer.add_document``.
+
+    An article has no speaker of its own: the known people it quotes become its
+    speakers, so "who spoke in this article" is answered by its quotes. Text
+    is analysed once per paragraph for the document and its passages.
+    """
+    analyzer, fmt = text_field.analyzer, text_field.format
+    quote_list = quotes(doc, registry) if quotes else []
+    quoted = [Speaker(q.speaker) for q in quote_list if q.speaker and registry.known(q.speaker)]
+    speakers = resolve_speakers(doc.speakers + quoted, doc, registry)
+    common = _common(doc, speakers)
+    meta = _meta(doc, speakers)
+    per_paragraph, whole = analyse_paragraphs(analyzer, doc.paragraphs)
+    yield dict(common, key=doc.id, id=doc.id, unit="document", text=postings(fmt, whole),
+               title=doc.title, file=doc.path, file_key=file_key, date=doc.date, year=doc.year,
+               country_code=doc.country_code,
+               meta=dict(meta, paragraphs=len(doc.paragraphs), quotes=len(quote_list)))
+    if passages:
+        for n, paragraph in enumerate(doc.paragraphs):
+            yield dict(common, key=f"{doc.id}#p{n}", unit="passage", position=n,
+                       text=postings(fmt, per_paragraph[n]), body=paragraph)
+    for n, quote in enumerate(quote_list):
+        name = registry.canonical(quote.speaker) if quote.speaker else None
+        speaker = describe(name, doc, registry) if name else None
+        yield dict(
+            common,
+            key=f"{doc.id}#q{n}",
+            unit="quote",
+            position=n,
+            text=postings(fmt, analyse(analyzer, quote.text)[0]),
+            body=quote.text,
+            kind=quote.kind,
+            speaker=name,
+            country=(speaker and speaker.country) or common["country"],
+            meta=dict(meta, speakers=[asdict(speaker)] if speaker else [],
+                      quote=quote.to_dict(), context=quote.context),
+        )
+
+
+def extract_document_quotes(doc: Document, registry: SpeakerRegistry) -> list:
+    """Quotes of a document; a speech's own speaker owns its unattributed words."""
+    own = registry.canonical(doc.speakers[0].name) if len(doc.speakers) == 1 else None
+    return extract_quotes(doc.text, registry, document_speaker=own)

@@ -1,0 +1,185 @@
+"""dipsearch index: incremental updates, atomic rebuilds, bad input and crashes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from search.config import load_config
+from search.indexer import build
+from search.query import SearchRequest
+from search.service import SearchService
+from search.store import BuildInProgress, IndexStore
+
+from .conftest import ROOT, SEED, speeches, write_config
+
+
+def search(config, q, unit="documents"):
+    response = SearchService(config).search(SearchRequest(q=q, unit=unit, per_page=100))
+    return response["total"], response["hits"]
+
+
+def titles(config, q, unit="documents"):
+    return {h["title"] for h in search(config, q, unit)[1]}
+
+
+def test_seed_article_is_found_with_date_and_speakers(tmp_path, corpus):
+    config = load_config(write_config(tmp_path, corpus))
+    report = build(config)
+    assert report.ok and report.added == 1
+    total, hits = search(config, "hypersonic")
+    assert total == 1
+    assert hits[0]["date"].startswith("2022-01-07T18:02")
+    assert hits[0]["date_precision"] == "minute"
+    assert {s["name"] for s in hits[0]["speakers"]} >= {"Antony Blinken", "Lloyd Austin"}
+
+
+def test_passages_point_at_the_paragraph_that_matched(tmp_path, corpus):
+    config = load_config(write_config(tmp_path, corpus))
+    build(config)
+    total, hits = search(config, "hypersonic", unit="passages")
+    assert total == 1 and "<mark>hypersonic</mark> weapons" in hits[0]["snippets"][0]
+    assert hits[0]["id"].endswith("#p1")
+
+
+def test_incremental_adds_updates_deletes_and_skips_unchanged(tmp_path, corpus):
+    config = load_config(write_config(tmp_path, corpus))
+    build(config)
+    (corpus / "a.md").write_text("---\nid: a\ntitle: Alpha note\ndate: 2020-05-01\n---\n"
+                                 "Ministers discussed glaciers.\n")
+    report = build(config)
+    assert (report.added, report.updated, report.deleted, report.unchanged_files) == (1, 0, 0, 1)
+    assert titles(config, "glaciers") == {"Alpha note"}
+
+    (corpus / "a.md").write_text("---\nid: a\ntitle: Alpha note revised\ndate: 2020-05-01\n---\n"
+                                 "Ministers discussed deserts.\n")
+    report = build(config)
+    assert (report.added, report.updated, report.deleted) == (0, 1, 0)
+    assert titles(config, "glaciers") == set()
+    assert titles(config, "deserts") == {"Alpha note revised"}
+
+    (corpus / "a.md").unlink()
+    report = build(config)
+    assert (report.added, report.updated, report.deleted) == (0, 0, 1)
+    assert titles(config, "deserts") == set()
+    assert titles(config, "hypersonic")
+
+
+def test_unchanged_corpus_writes_nothing(tmp_path, corpus):
+    config = load_config(write_config(tmp_path, corpus))
+    first = build(config)
+    again = build(config)
+    assert again.version == first.version
+    assert (again.added, again.updated, again.deleted, again.units) == (0, 0, 0, 0)
+
+
+def test_rebuild_publishes_a_new_version_and_keeps_the_old_one_readable(tmp_path, corpus):
+    config = load_config(write_config(tmp_path, corpus, keep_versions=2))
+    store = IndexStore(config.index_dir)
+    first = build(config).version
+    second = build(config, rebuild=True).version
+    assert second != first and store.current_name() == second
+    assert (store.versions / first).is_dir()
+    third = build(config, rebuild=True).version
+    assert sorted(p.name for p in store.versions.iterdir()) == [second, third]
+
+
+def test_bad_input_is_reported_and_skipped_and_the_rest_indexed(tmp_path, corpus):
+    (corpus / "bad.jsonl").write_text(
+        '{"id": "ok1", "title": "Fine", "text": "Glaciers melt."}\n'
+        "not json\n"
+        '{"id": "nodate", "title": "Bad date", "text": "x", "date": "the other day"}\n'
+        '{"id": "notext", "title": "No text"}\n'
+        '{"id": "ok1", "title": "Duplicate", "text": "Deserts grow."}\n')
+    (corpus / "latin1.txt").write_bytes("Titre\nCaf\xe9 cr\xe8me\n".encode("latin-1"))
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (corpus / "huge.md").write_text("---\ntitle: Huge\n---\n" + "word " * 2000)
+    config = load_config(write_config(tmp_path, corpus))
+    config.values["corpus"]["max_document_chars"] = 5000
+    report = build(config)
+    messages = [str(p) for p in report.problems]
+    assert not report.ok
+    assert any(m.startswith("bad.jsonl:2:") and "JSON" in m for m in messages)
+    assert any(m.startswith("bad.jsonl:3:") and "date" in m for m in messages)
+    assert any(m.startswith("bad.jsonl:4:") and "text" in m for m in messages)
+    assert any(m.startswith("bad.jsonl:5:") and "duplicate id 'ok1'" in m for m in messages)
+    assert any(m.startswith("latin1.txt:2:") for m in messages)
+    assert any(m.startswith("empty.txt:") for m in messages)
+    assert any(m.startswith("binary.txt:") for m in messages)
+    assert any(m.startswith("huge.md:") and "5,000" in m for m in messages)
+    assert report.added == 2  # the seed article and ok1
+    assert titles(config, "glaciers") == {"Fine"}
+    assert titles(config, "deserts") == set()
+
+
+def test_cli_exit_code_and_file_line_messages(tmp_path, corpus):
+    (corpus / "bad.jsonl").write_text('{"id": "x", "text": "fine"}\n{broken\n')
+    config = write_config(tmp_path, corpus)
+    run = subprocess.run([sys.executable, "-m", "search.cli", "--config", str(config), "index"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1
+    assert "bad.jsonl:2:" in run.stderr
+    assert "added 2" in run.stdout and "skipped 1" in run.stdout
+    ok = subprocess.run([sys.executable, "-m", "search.cli", "--config", str(config), "search",
+                         "hypersonic"], capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0 and "2022-01-07" in ok.stdout
+
+
+def test_one_build_at_a_time(tmp_path, corpus):
+    config = load_config(write_config(tmp_path, corpus))
+    store = IndexStore(config.index_dir)
+    with store.build_lock():
+        with pytest.raises(BuildInProgress):
+            build(config)
+
+
+def _start_big_build(tmp_path: Path, config: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "search.cli", "--config", str(config),
+                             "index", "--quiet", *args], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_for(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("rebuild", [True, False], ids=["rebuild", "incremental"])
+def test_sigkill_mid_build_leaves_live_index_answering_and_next_run_recovers(
+        tmp_path, corpus, rebuild):
+    config_path = write_config(tmp_path, corpus)
+    config = load_config(config_path)
+    build(config)
+    live = IndexStore(config.index_dir).current_name()
+    (corpus / "big.jsonl").write_text(speeches(400))
+    versions = config.index_dir / "versions"
+    before = set(versions.iterdir())
+    proc = _start_big_build(tmp_path, config_path, *(["--rebuild"] if rebuild else []))
+    if rebuild:
+        assert _wait_for(lambda: set(versions.iterdir()) - before), "no new version started"
+    time.sleep(1.5)  # well into writing: the 400 speeches take several seconds
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    assert IndexStore(config.index_dir).current_name() == live
+    assert titles(config, "hypersonic")
+    assert not titles(config, "delegation")
+
+    report = build(config)
+    assert report.ok
+    assert titles(config, "delegation")
+    assert titles(config, "hypersonic")
+    assert IndexStore(config.index_dir).current_name() in {p.name for p in versions.iterdir()}
+    assert len(list(versions.iterdir())) <= 2, "the abandoned build was not cleaned up"

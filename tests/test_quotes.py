@@ -1,0 +1,333 @@
+"""Quotation extraction and attribution: the seed article, each rule on its own, the gold set."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from search import quote_eval
+from search.quotes import Quote, extract_quotes
+from search.speakers import Person, SpeakerRegistry
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD_DIR = ROOT / "tests" / "gold"
+GOLD_FILES = sorted(GOLD_DIR.glob("*.yaml"))
+REGISTRY_FILE = GOLD_DIR / "registry" / "speakers.yaml"
+SEED_NAME = "us-japan-defence-cooperation-2022-01-07.txt"
+SEED_GOLD = ROOT.parent / "shared" / "eval" / "seed-gold.yaml"
+SEED_TEXT = next((p for p in (ROOT / "corpus" / SEED_NAME, ROOT.parent / "shared" / "corpora" / "seed" / SEED_NAME)
+                  if p.exists()), None)
+
+
+@pytest.fixture(scope="module")
+def registry() -> SpeakerRegistry:
+    return SpeakerRegistry.load(REGISTRY_FILE)
+
+
+def only(quotes: list[Quote], kind: str | None = None) -> Quote:
+    chosen = [q for q in quotes if kind is None or q.kind == kind]
+    assert len(chosen) == 1, [q.to_dict() for q in quotes]
+    return chosen[0]
+
+
+def find(quotes: list[Quote], fragment: str) -> Quote:
+    hits = [q for q in quotes if fragment in q.text]
+    assert hits, (fragment, [q.to_dict() for q in quotes])
+    return hits[0]
+
+
+# --------------------------------------------------------------------------- the seed article
+
+needs_seed = pytest.mark.skipif(not SEED_GOLD.exists() or SEED_TEXT is None, reason="shared seed gold not present")
+
+
+@needs_seed
+def test_seed_article_scores_perfectly(registry):
+    result = quote_eval.score(SEED_GOLD, SEED_TEXT, registry)
+    assert not result["missed"] and not result["wrong"] and not result["spurious"]
+    for group in ("overall", "direct+partial", "indirect"):
+        assert result[group]["speaker"]["f1"] == 1.0
+        assert result[group]["kind_accuracy"] == 1.0
+
+
+@needs_seed
+def test_seed_joint_statement_is_never_austin(registry):
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    quotes = extract_quotes(text, registry)
+    statement = [q for q in quotes if text.index("According to the joint statement") <= q.start]
+    assert len(statement) == 4
+    for quote in statement:
+        assert quote.speaker == "US-Japan Security Consultative Committee"
+    assert all("Austin" not in (q.speaker or "") for q in statement)
+
+
+def test_collective_source_without_a_named_body_stays_collective():
+    text = ('Austin said the alliance is important. "We remain grateful," he added.\n'
+            'The ministers also said they had "serious and ongoing concerns" about human rights.\n'
+            '"They resolved to work together," the joint statement said.')
+    quotes = extract_quotes(text)
+    assert find(quotes, "serious and ongoing").speaker == "the ministers"
+    assert find(quotes, "They resolved").speaker == "the joint statement"
+    assert find(quotes, "We remain").speaker == "Austin"
+
+
+# --------------------------------------------------------------------------- quote marks
+
+def test_curly_straight_and_mixed_marks():
+    text = ('"We are ready," Smith said. “We are united,” Jones said.\n'
+            '"This package hits the Kremlin where it hurts.” Brown told reporters.\n')
+    texts = [q.text for q in extract_quotes(text)]
+    assert texts == ["We are ready,", "We are united,", "This package hits the Kremlin where it hurts."]
+
+
+def test_quote_running_over_paragraphs_is_one_quote():
+    text = ('“We must be ready,” Macron said. “Those who thought it would be over were wrong.\n'
+            '“I say this to our citizens: prices will stay high. But doing nothing would cost more.”\n'
+            'Scholz was more cautious.')
+    quotes = extract_quotes(text)
+    assert len(quotes) == 2
+    second = quotes[1]
+    assert second.text.startswith("Those who") and second.text.endswith("cost more.")
+    assert second.kind == "direct" and second.speaker == "Macron"
+
+
+def test_unclosed_quote_at_paragraph_end_is_dropped():
+    text = 'He called it "a disgrace and left.\nThe talks went on.'
+    assert [q for q in extract_quotes(text) if q.kind != "indirect"] == []
+
+
+def test_nested_single_quotes_and_apostrophes():
+    text = ("Asked whether the bloc's 'red lines' had shifted, Kaja Kallas said: "
+            "\"There are no 'red lines' left for us. Putin's war won't stop.\"")
+    quote = only(extract_quotes(text))
+    assert quote.text == "There are no 'red lines' left for us. Putin's war won't stop."
+    assert quote.kind == "direct" and quote.speaker == "Kaja Kallas"
+
+
+def test_british_single_quotes_with_possessive_apostrophes():
+    text = ("Liz Truss said: ‘I’m not going anywhere.’\n"
+            "The MPs' frustration has grown since last month's budget.\n"
+            "'I've been clear: we're going for growth,' she said.")
+    quotes = extract_quotes(text)
+    assert [q.text for q in quotes] == ["I’m not going anywhere.", "I've been clear: we're going for growth,"]
+    assert all(q.speaker == "Liz Truss" for q in quotes)
+
+
+# --------------------------------------------------------------------------- kinds and cue patterns
+
+@pytest.mark.parametrize("text", [
+    '"We will win," Blinken said.',
+    '"We will win," said Blinken.',
+    'Blinken said: "We will win."',
+    'Blinken said, "We will win."',
+    'Blinken: "We will win."',
+    'Blinken told a news conference: "We will win."',
+])
+def test_direct_patterns(text):
+    quote = only(extract_quotes(text))
+    assert quote.kind == "direct" and quote.text.startswith("We will win")
+    assert quote.speaker == "Blinken" and text[quote.speaker_start:quote.speaker_end] == "Blinken"
+
+
+def test_partial_quote_inside_reported_speech():
+    text = ('According to the statement, the ministers expressed concerns that China\'s efforts '
+            '"to undermine the rules-based order" presented "challenges to the region."')
+    quotes = extract_quotes(text)
+    assert [q.kind for q in quotes] == ["partial", "partial"]
+    assert [q.text for q in quotes] == ["to undermine the rules-based order", "challenges to the region."]
+
+
+def test_that_introduced_quote_is_partial():
+    quote = only(extract_quotes('Tai told reporters that "we are closer than ever".'))
+    assert quote.kind == "partial" and quote.speaker == "Tai"
+
+
+def test_interrupted_quote_is_two_direct_quotes():
+    text = '"This is," said Mukhtar Babayev, the summit\'s president, "a historic step."'
+    quotes = extract_quotes(text)
+    assert [(q.text, q.kind, q.speaker) for q in quotes] == [
+        ("This is,", "direct", "Mukhtar Babayev"), ("a historic step.", "direct", "Mukhtar Babayev")]
+
+
+def test_unattributed_quoted_sentence_continues_previous_speaker():
+    text = '"It is not about punishing people," she added. "It is about the war."'
+    text = "Ursula von der Leyen spoke in Brussels. " + text
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Ursula von der Leyen"] * 2
+    assert quotes[1].kind == "direct" and quotes[1].cue is None
+
+
+def test_scare_quotes_are_not_quotations():
+    assert extract_quotes('The so-called "Quad" met in Tokyo on Monday.') == []
+
+
+@pytest.mark.parametrize("text, clause, speaker, cue", [
+    ("Blinken said Tokyo and Washington will sign a deal.", "Tokyo and Washington will sign a deal",
+     "Blinken", "said"),
+    ("The new deal will enable greater investment, said Blinken.", "The new deal will enable greater investment",
+     "Blinken", "said"),
+    ("Secretary Lloyd Austin, who participated virtually said that the alliance is important.",
+     "the alliance is important", "Lloyd Austin", "said"),
+    ("Tai told reporters that the two countries were close to a deal.", "the two countries were close to a deal",
+     "Tai", "told"),
+    ("According to an Indian official, New Delhi has offered to cut duties.", "New Delhi has offered to cut duties",
+     "an Indian official", "According to"),
+    ("Wheat prices rose 3% in Chicago, according to traders.", "Wheat prices rose 3% in Chicago",
+     "traders", "according to"),
+    ("An immediate embargo would plunge Europe into recession, Scholz said on Monday.",
+     "An immediate embargo would plunge Europe into recession", "Scholz", "said"),
+])
+def test_reported_speech(text, clause, speaker, cue):
+    quote = only(extract_quotes(text))
+    assert (quote.text, quote.kind, quote.speaker, quote.cue) == (clause, "indirect", speaker, cue)
+
+
+def test_reported_clause_holding_a_quote_is_left_to_the_quote():
+    text = 'The ministers said they had "serious concerns" about Xinjiang and stressed the importance of peace.'
+    assert [q.kind for q in extract_quotes(text)] == ["partial"]
+
+
+def test_no_report_from_non_speech_uses():
+    text = ("It goes without saying that peace matters. May I say that we are grateful. "
+            "We have added its presence to our group. It is said that walls have ears.")
+    assert extract_quotes(text) == []
+
+
+# --------------------------------------------------------------------------- who said it
+
+def test_titles_and_surnames_resolve_to_full_names(registry):
+    text = ("Secretary of State Blinken and Secretary Lloyd Austin met Japan's Minister of Defense Kishi.\n"
+            '"We are united," Austin said. "We are ready," Blinken said. "So are we," Kishi said.\n'
+            'President Barack Obama said the world was watching.')
+    speakers = [q.speaker for q in extract_quotes(text, registry)]
+    assert speakers == ["Lloyd Austin", "Antony Blinken", "Nobuo Kishi", "Barack Obama"]
+
+
+def test_pronouns_follow_the_matching_antecedent():
+    text = ("Commerce Secretary Gina Raimondo, who joined the talks, was guarded. "
+            "Washington would keep restricting chips, she said.\n"
+            'Xi Jinping was upbeat. "Planet Earth is big enough," he said.')
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Gina Raimondo", "Xi Jinping"]
+    assert text[quotes[0].speaker_start:quotes[0].speaker_end] == "she"
+    assert text[quotes[1].speaker_start:quotes[1].speaker_end] == "he"
+
+
+def test_it_goes_to_the_last_institution_not_the_last_person():
+    text = ("Chief Cabinet Secretary Hirokazu Matsuno said Japan had protested.\n"
+            "China's Defence Ministry described the drills as routine. "
+            '"The drills are not aimed at any third party," the ministry said. '
+            'It said the exercise was "routine".')
+    quotes = extract_quotes(text)
+    assert find(quotes, "third party").speaker == "China's Defence Ministry"
+    assert find(quotes, "routine").speaker == "China's Defence Ministry"
+
+
+def test_role_resolves_to_the_titled_person():
+    text = ('German Chancellor Olaf Scholz struck a cautious note. '
+            '"We will not harm our own economy," the chancellor said.')
+    assert only(extract_quotes(text)).speaker == "Olaf Scholz"
+
+
+# --------------------------------------------------------------------------- speeches and transcripts
+
+def test_speech_quote_naming_another_person_belongs_to_that_person(registry):
+    text = ('As President Truman said in 1945, the Charter is "proof that nations, like men, can state '
+            'their differences." That proof is needed today.\n'
+            'Last year I said that "no country can act alone". We renew that call.\n'
+            'Our motto remains "Work, Justice, Solidarity".')
+    quotes = extract_quotes(text, registry, document_speaker="Amina Diallo")
+    assert find(quotes, "proof that nations").speaker == "Harry S. Truman"
+    assert find(quotes, "proof that nations").kind == "partial"
+    assert find(quotes, "no country").speaker == "Amina Diallo"
+    assert all("Work, Justice" not in q.text for q in quotes)
+
+
+def test_unattributed_quote_in_a_speech_is_credited_to_nobody():
+    text = 'Mr. President,\n"We the peoples of the United Nations" are the first words of the Charter.'
+    assert all(q.speaker is None for q in extract_quotes(text, document_speaker="Amina Diallo"))
+
+
+def test_transcript_turns(registry):
+    text = ("Press Briefing by Press Secretary Jen Psaki\n\n"
+            "MS PSAKI: Hi, everyone. Secretary Blinken is here.\n\n"
+            "SECRETARY BLINKEN: Thanks, Jen.\n\nWe are united.\n\n"
+            "QUESTION: Mr. Secretary, do you accept responsibility?\n\n"
+            "SECRETARY BLINKEN: No.\n\n"
+            "Q: And if the talks fail?\n")
+    quotes = extract_quotes(text, registry)
+    assert [(q.speaker, q.kind) for q in quotes] == [
+        ("Jen Psaki", "direct"), ("Antony Blinken", "direct"), ("Reporter", "direct"),
+        ("Antony Blinken", "direct"), ("Reporter", "direct")]
+    assert quotes[1].text == "Thanks, Jen.\n\nWe are united."
+    assert text[quotes[0].speaker_start:quotes[0].speaker_end] == "MS PSAKI"
+
+
+# --------------------------------------------------------------------------- interface and invariants
+
+def test_to_dict_has_exactly_the_interface_keys():
+    quote = only(extract_quotes('"We will win," Blinken said.'))
+    assert list(quote.to_dict()) == ["start", "end", "text", "kind", "speaker", "speaker_start", "speaker_end", "cue"]
+    assert quote.context == '"We will win," Blinken said.'
+
+
+def test_empty_and_quote_free_text():
+    assert extract_quotes("") == []
+    assert extract_quotes("The Assembly adopted the agenda. The meeting rose at 6 p.m.") == []
+
+
+@pytest.mark.parametrize("gold", GOLD_FILES, ids=lambda p: p.stem)
+def test_offsets_are_exact_on_every_gold_file(gold, registry):
+    data, text = quote_eval.load_gold(gold)
+    for quote in extract_quotes(text, registry, data.get("document_speaker")):
+        assert text[quote.start:quote.end] == quote.text
+        if quote.speaker_start is not None:
+            assert 0 <= quote.speaker_start < quote.speaker_end <= len(text)
+
+
+def test_throughput_on_speech_like_text():
+    paragraph = ("The delegation of my country reaffirms its commitment to the purposes of the Charter, "
+                 "and we note that the Secretary-General said in his report that development and peace "
+                 "are inseparable. As we have said before, no nation can stand alone.\n")
+    text = paragraph * 4000  # ~1 MB
+    start = time.perf_counter()
+    extract_quotes(text, document_speaker="Speaker")
+    assert len(text) / (time.perf_counter() - start) > 1_000_000  # chars per second, generous for CI
+
+
+# --------------------------------------------------------------------------- the gold set and the scorer
+
+def test_gold_set_scores(registry):
+    pooled = quote_eval.score_many(GOLD_FILES, registry)["pooled"]
+    assert len(GOLD_FILES) >= 6
+    assert pooled["overall"]["extraction"]["gold"] >= 40
+    assert pooled["direct+partial"]["extraction"]["f1"] >= 0.95
+    assert pooled["direct+partial"]["speaker"]["f1"] >= 0.95
+    assert pooled["indirect"]["extraction"]["f1"] >= 0.9
+    assert pooled["indirect"]["speaker"]["f1"] >= 0.9
+
+
+def test_scorer_matching_and_also_accept(tmp_path):
+    (tmp_path / "a.txt").write_text('"We are ready," the ministry said. Officials said the talks ended.\n',
+                                    encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "text_file: a.txt\nquotes:\n"
+        "  - {text: 'We are ready', speaker: Foreign Ministry, also_accept: [the ministry], kind: direct}\n"
+        "  - {text: 'the talks ended', speaker: officials, kind: indirect}\n"
+        "  - {text: 'Officials said', speaker: nobody, kind: indirect}\n", encoding="utf-8")
+    result = quote_eval.score(tmp_path / "a.yaml")
+    assert result["overall"]["extraction"] == pytest.approx(
+        {"precision": 1.0, "recall": 2 / 3, "f1": 0.8, "tp": 2, "predicted": 2, "gold": 3})
+    assert result["overall"]["speaker"]["tp"] == 2
+    assert [m["text"] for m in result["missed"]] == ["Officials said"]
+
+
+def test_scorer_cli_output(capsys):
+    gold = GOLD_DIR / "eu-sanctions-summit.yaml"
+    assert quote_eval.main([str(gold), "--speakers", str(REGISTRY_FILE), "-v"]) == 0
+    out = capsys.readouterr().out
+    assert "extraction P/R/F1" in out and "direct+partial" in out and "indirect" in out
+    assert quote_eval.main([str(p) for p in GOLD_FILES[:2]] + ["--speakers", str(REGISTRY_FILE)]) == 0
+    assert "pooled over 2 files" in capsys.readouterr().out
