@@ -1,8 +1,14 @@
-"""The Flask app: HTML pages and the JSON API over one shared query service."""
+"""The Flask app: HTML pages and the JSON API over one shared query service.
+
+Like Flask's own examples: an app factory, one blueprint per audience
+(``pages`` for journalists, ``api`` for scripts), and no search logic here:
+both blueprints call the same ``SearchService``.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
 
 from search.config import Config
 from search.service import SearchService
@@ -12,8 +18,19 @@ def create_app(config: Config) -> Flask:
     """App factory: one SearchService (and so one long-lived searcher) per worker."""
     app = Flask(__name__)
     app.config["DIPSEARCH"] = config
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.extensions["search_service"] = SearchService(config)
 
-    from .pages import pages
+    from .api import api, http_error
+    from .pages import pages, render_error
+    app.register_blueprint(api)
     app.register_blueprint(pages)
+
+    @app.errorhandler(HTTPException)
+    def any_http_error(exc: HTTPException):
+        """Routing errors (404, 405) too: JSON under /api/, a page elsewhere."""
+        if request.path.startswith("/api/"):
+            return http_error(exc)
+        return render_error(exc)
+
     return app

@@ -25,3 +25,9 @@ def search_page():
             return render_template("search.html", q=q, unit=unit, total=0, hits=[],
                                    error=str(exc)), 503
     return render_template("search.html", q=q, unit=unit, total=total, hits=hits, error=error)
+
+
+def render_error(exc):
+    """An error page for the browser (the API answers JSON instead)."""
+    return render_template("search.html", q="", unit="documents", total=0, hits=[],
+                           error=f"{exc.code} {exc.name}: {exc.description}"), exc.code
