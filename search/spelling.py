@@ -43,7 +43,8 @@ def _better_term(reader, term: str) -> str | None:
     if not candidates:
         return None
     best = max(candidates, key=lambda c: reader.doc_frequency("text", c))
-    return best if reader.doc_frequency("text", best) > max(5, 10 * frequency) else None
+    needed = 1 if frequency == 0 else max(5, 10 * frequency)  # an unknown word: any real one
+    return best if reader.doc_frequency("text", best) >= needed else None
 
 
 def _surface(searcher, analyzer, term: str) -> str | None:
