@@ -45,3 +45,50 @@ def speeches(n: int, start: int = 0) -> str:
                                  "year": 1950 + i % 70, "speaker": f"Mr. SPEAKER{i % 13}",
                                  "country": f"Country {i % 7}", "type": "speech"}))
     return "\n".join(lines) + "\n"
+
+
+RECORDS = [
+    {"id": "gromyko-1960", "title": "USSR at the 15th session", "year": 1960,
+     "speaker": "Mr. GROMYKO", "country": "Union of Soviet Socialist Republics", "type": "speech",
+     "source": "UN General Debate",
+     "text": "General and complete disarmament is the task of our time.\n\n"
+             "The Soviet Union proposes a treaty on nuclear disarmament."},
+    {"id": "shevardnadze-1988", "title": "USSR at the 43rd session", "year": 1988,
+     "speaker": "SHEVARDNADZE", "country": "Union of Soviet Socialist Republics",
+     "type": "speech", "source": "UN General Debate",
+     "text": "Perestroika opens a new chapter.\n\nThe cold war is ending and detente returns."},
+    {"id": "shevardnadze-1989", "title": "USSR at the 44th session", "year": 1989,
+     "speaker": "Mr. Shevardnadze", "country": "Union of Soviet Socialist Republics",
+     "type": "speech", "source": "UN General Debate",
+     "text": "We support Security Council reform and a stronger United Nations.\n\n"
+             "Détente must become irreversible."},
+    {"id": "france-1989", "title": "France at the 44th session", "year": 1989,
+     "speaker": "Mr. Dumas", "country": "France", "type": "speech",
+     "source": "UN General Debate",
+     "text": "The Security Council will be reformed one day, said the minister.\n\n"
+             "Nuclear weapons must be reduced; disarmament is urgent."},
+    {"id": "japan-2022", "title": "Japan statement on the Indo-Pacific", "date": "2022-03-04",
+     "speaker": "Yoshimasa Hayashi", "country": "Japan", "type": "statement",
+     "source": "MOFA Japan",
+     "text": "Japan upholds the rules-based order in the Indo-Pacific.\n\n"
+             "\u201cWe will never accept unilateral changes to the status quo by force,\u201d "
+             "Hayashi said."},
+]
+
+
+@pytest.fixture(scope="session")
+def api_app(tmp_path_factory):
+    """The Flask app over an index of the seed article and RECORDS (small wildcard limit)."""
+    from search.config import load_config
+    from search.indexer import build
+    from web import create_app
+
+    tmp = tmp_path_factory.mktemp("api")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    (corpus / "speeches.jsonl").write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
+    config = load_config(write_config(tmp, corpus))
+    assert build(config).ok
+    config.values["search"]["max_expansions"] = 5
+    return create_app(config)

@@ -6,53 +6,10 @@ import json
 
 import pytest
 
-from search.config import load_config
-from search.indexer import build
-from web import create_app
-
-from .conftest import write_config
-
-RECORDS = [
-    {"id": "gromyko-1960", "title": "USSR at the 15th session", "year": 1960,
-     "speaker": "Mr. GROMYKO", "country": "Union of Soviet Socialist Republics", "type": "speech",
-     "source": "UN General Debate",
-     "text": "General and complete disarmament is the task of our time.\n\n"
-             "The Soviet Union proposes a treaty on nuclear disarmament."},
-    {"id": "shevardnadze-1988", "title": "USSR at the 43rd session", "year": 1988,
-     "speaker": "SHEVARDNADZE", "country": "Union of Soviet Socialist Republics",
-     "type": "speech", "source": "UN General Debate",
-     "text": "Perestroika opens a new chapter.\n\nThe cold war is ending and detente returns."},
-    {"id": "shevardnadze-1989", "title": "USSR at the 44th session", "year": 1989,
-     "speaker": "Mr. Shevardnadze", "country": "Union of Soviet Socialist Republics",
-     "type": "speech", "source": "UN General Debate",
-     "text": "We support Security Council reform and a stronger United Nations.\n\n"
-             "Détente must become irreversible."},
-    {"id": "france-1989", "title": "France at the 44th session", "year": 1989,
-     "speaker": "Mr. Dumas", "country": "France", "type": "speech",
-     "source": "UN General Debate",
-     "text": "The Security Council will be reformed one day, said the minister.\n\n"
-             "Nuclear weapons must be reduced; disarmament is urgent."},
-    {"id": "japan-2022", "title": "Japan statement on the Indo-Pacific", "date": "2022-03-04",
-     "speaker": "Yoshimasa Hayashi", "country": "Japan", "type": "statement",
-     "source": "MOFA Japan",
-     "text": "Japan upholds the rules-based order in the Indo-Pacific.\n\n"
-             "\u201cWe will never accept unilateral changes to the status quo by force,\u201d "
-             "Hayashi said."},
-]
-
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("api")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    from .conftest import SEED
-    (corpus / SEED.name).write_text(SEED.read_text())
-    (corpus / "speeches.jsonl").write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
-    config = load_config(write_config(tmp, corpus))
-    assert build(config).ok
-    config.values["search"]["max_expansions"] = 5
-    return create_app(config).test_client()
+def client(api_app):
+    return api_app.test_client()
 
 
 def get(client, url, status=200):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 import jsonschema
@@ -10,12 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.config import load_config
-from search.indexer import build
-from web import create_app
-
-from .conftest import SEED, write_config
-from .test_api import RECORDS
 
 SAMPLES = {
     "q": '"nuclear disarmament" OR détente', "date_from": "1960", "date_to": "2022-03-04",
@@ -26,15 +19,8 @@ SAMPLES = {
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("openapi")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    (corpus / SEED.name).write_text(SEED.read_text())
-    (corpus / "speeches.jsonl").write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
-    config = load_config(write_config(tmp, corpus))
-    assert build(config).ok
-    return create_app(config)
+def app(api_app):
+    return api_app
 
 
 @pytest.fixture(scope="module")
@@ -107,4 +93,4 @@ def test_fuzzed_parameters_never_answer_5xx(app, params, path):
 @given(st.text(min_size=1, max_size=60))
 def test_fuzzed_document_ids_never_answer_5xx(app, doc_id):
     response = app.test_client().get("/api/documents/" + quote(doc_id, safe=""))
-    assert response.status_code in (200, 404), doc_id
+    assert response.status_code in (200, 308, 404), doc_id  # 308: Flask folds "//"

@@ -1,0 +1,223 @@
+"""Query benchmark: the 40 queries of ../shared/bench/queries.tsv, ours against plain Whoosh.
+
+Ours runs in-process (``SearchService.search``) and over HTTP through
+gunicorn (2 workers), ``unit=documents`` with facets (speaker, country, year)
+and highlights on; there is no result cache to turn off. Plain Whoosh runs the
+same queries on a plain index (StemmingAnalyzer, stored text) the way its
+documentation shows: ``searcher.search(q, filter=..., groupedby=...)`` with
+``hit.highlights``, one long-lived searcher. Each query runs once to warm up,
+then ``--repeat`` times; a query's latency is its median. Prints a table.
+
+    python bench/query_bench.py --config /path/to/ungdc-config.yaml --plain-dir /tmp/plain
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from search.config import load_config  # noqa: E402
+from search.query import SearchRequest  # noqa: E402
+from search.service import SearchService  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+UNGDC = SHARED / "corpora" / "ungdc-1946-2024.jsonl.gz"
+QUERIES = SHARED / "bench" / "queries.tsv"
+FACETS = ["speaker", "country", "year"]
+
+
+def load_queries() -> list[tuple[str, dict]]:
+    rows = QUERIES.read_text(encoding="utf-8").splitlines()[1:]
+    return [(q, json.loads(f)) for q, f in (row.split("\t") for row in rows if row.strip())]
+
+
+def country_names() -> dict[str, str]:
+    """country_code -> country, read from the corpus (our country facet holds names)."""
+    names: dict[str, str] = {}
+    with gzip.open(UNGDC, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            names.setdefault(record["country_code"], record["country"])
+    return names
+
+
+def our_params(query: str, filters: dict, names: dict[str, str]) -> dict[str, list[str]]:
+    params = {"q": [query], "facets": [",".join(FACETS)], "unit": ["documents"]}
+    if "year_from" in filters:
+        params["date_from"] = [str(filters["year_from"])]
+    if "year_to" in filters:
+        params["date_to"] = [str(filters["year_to"])]
+    if "country_code" in filters:
+        params["country"] = [names[filters["country_code"]]]
+    if "speaker" in filters:
+        params["speaker"] = [filters["speaker"]]
+    return params
+
+
+def timed(fn, repeat: int) -> float:
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def bench_ours(config_path: Path, cases, names, repeat: int) -> dict[str, float]:
+    from search.query import parse_request
+
+    service = SearchService(load_config(config_path))
+    out = {}
+    for query, filters in cases:
+        request = parse_request(our_params(query, filters, names), service.limits)
+        out[query] = timed(lambda: service.search(request), repeat)
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_http(config_path: Path, cases, names, repeat: int) -> dict[str, float]:
+    port = free_port()
+    env = dict(os.environ, DIPSEARCH_CONFIG=str(config_path))
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                               "--workers", "2", "web.wsgi:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/stats", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        out = {}
+        for query, filters in cases:
+            url = base + "/api/search?" + urllib.parse.urlencode(
+                our_params(query, filters, names), doseq=True)
+            # both workers warm: each request may land on either
+            for _ in range(4):
+                urllib.request.urlopen(url, timeout=30).read()
+            out[query] = timed(lambda: urllib.request.urlopen(url, timeout=30).read(), repeat)
+        return out
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+PLAIN_SCHEMA_DOC = "id ID, text TEXT(StemmingAnalyzer, stored), speaker/country ID, year NUMERIC"
+
+
+def build_plain(path: Path) -> None:
+    from whoosh import fields, index
+    from whoosh.analysis import StemmingAnalyzer
+
+    schema = fields.Schema(id=fields.ID(stored=True, unique=True),
+                           text=fields.TEXT(analyzer=StemmingAnalyzer(), stored=True),
+                           speaker=fields.ID(stored=True), country=fields.ID(stored=True),
+                           year=fields.NUMERIC(stored=True))
+    path.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(path), schema)
+    writer = ix.writer(procs=2, multisegment=True, limitmb=128)
+    with gzip.open(UNGDC, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            r = json.loads(line)
+            writer.add_document(id=r["id"], text=r["text"], speaker=r["speaker"] or "",
+                                country=r["country_code"], year=r["year"])
+    writer.commit()
+
+
+def bench_plain(path: Path, cases, repeat: int) -> dict[str, float]:
+    from whoosh import index, query as wq, sorting
+    from whoosh.qparser import QueryParser
+
+    ix = index.open_dir(str(path))
+    searcher = ix.searcher()
+    parser = QueryParser("text", ix.schema)
+    facets = {"speaker": sorting.FieldFacet("speaker"), "country": sorting.FieldFacet("country"),
+              "year": sorting.FieldFacet("year")}
+    out = {}
+    for query, filters in cases:
+        q = parser.parse(query)
+        parts = []
+        if "year_from" in filters or "year_to" in filters:
+            parts.append(wq.NumericRange("year", filters.get("year_from"), filters.get("year_to")))
+        if "country_code" in filters:
+            parts.append(wq.Term("country", filters["country_code"]))
+        flt = wq.And(parts) if parts else None
+
+        def run():
+            results = searcher.search(q, filter=flt, limit=10, groupedby=facets)
+            len(results)
+            [results.groups(name) for name in facets]
+            return [hit.highlights("text") for hit in results[:10]]
+        out[query] = timed(run, repeat)
+    return out
+
+
+def summary(times: dict[str, float]) -> tuple[float, float, float]:
+    values = sorted(times.values())
+    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+    return statistics.median(values), p95, values[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, required=True,
+                        help="a config whose index holds the whole UNGDC file")
+    parser.add_argument("--plain-dir", type=Path, required=True,
+                        help="plain Whoosh index folder (built there if missing)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+    if not UNGDC.exists():
+        raise SystemExit(f"{UNGDC} is absent: the benchmark needs ../shared beside the project")
+    cases, names = load_queries(), country_names()
+    if not (args.plain_dir / "_MAIN_1.toc").exists() and not list(args.plain_dir.glob("*.toc")):
+        print(f"building the plain index in {args.plain_dir} ...", file=sys.stderr)
+        build_plain(args.plain_dir)
+    runs = {"ours, in-process": bench_ours(args.config, cases, names, args.repeat)}
+    if not args.skip_http:
+        runs["ours, HTTP (gunicorn, 2 workers)"] = bench_http(args.config, cases, names,
+                                                             args.repeat)
+    runs["plain Whoosh, in-process"] = bench_plain(args.plain_dir, cases, args.repeat)
+    plain = summary(runs["plain Whoosh, in-process"])
+    phrases = [q for q, _ in cases if q.startswith('"')]
+    print(f"\n{len(cases)} queries ({len(phrases)} phrases), median of {args.repeat} runs each, "
+          f"{datetime.now():%Y-%m-%d %H:%M}\n")
+    print("| run | p50 ms | p95 ms | max ms | phrase p50 ms | p50 / plain | p95 / plain |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, times in runs.items():
+        p50, p95, top = summary(times)
+        phrase = statistics.median(times[q] for q in phrases)
+        print(f"| {name} | {p50:.1f} | {p95:.1f} | {top:.0f} | {phrase:.1f} | "
+              f"{p50 / plain[0]:.2f} | {p95 / plain[1]:.2f} |")
+    print("\nslowest of ours in-process:")
+    ours = runs["ours, in-process"]
+    for query in sorted(ours, key=ours.get, reverse=True)[:5]:
+        print(f"  {ours[query]:7.1f} ms  {query}")
+
+
+if __name__ == "__main__":
+    main()
