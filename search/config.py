@@ -100,12 +100,19 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], Any]]] = {
         "time_limit_ms": (_int(10), 3000),
         "export_cap": (_int(1), 50_000),
     },
-    "api": {"cors_origins": (_str_list_or_empty, ["*"])},
+    "api": {
+        "cors_origins": (_str_list_or_empty, ["*"]),
+        "rate_limit_per_minute": (_int(0), 600),
+    },
     "server": {
         "host": (_str, "127.0.0.1"),
         "port": (_int(1), 8000),
         "workers": (_int(1), 2),
+        "threads": (_int(1), 4),
         "timeout": (_int(1), 60),
+        "graceful_timeout": (_int(1), 30),
+        "max_requests": (_int(0), 0),
+        "max_request_bytes": (_int(1024), 65536),
     },
     "admin": {"token_env": (_opt_str, "DIPSEARCH_ADMIN_TOKEN")},
 }

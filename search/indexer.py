@@ -147,13 +147,20 @@ def _plan(files: list[tuple[Path, Path]], existing: _Existing
 
 
 def build(config: Config, *, rebuild: bool = False, procs: int | None = None,
-          progress: ProgressFactory | None = None) -> IndexReport:
-    """Bring the index up to date with the corpus; see the module docstring."""
+          progress: ProgressFactory | None = None,
+          on_locked: Callable[[], None] | None = None) -> IndexReport:
+    """Bring the index up to date with the corpus; see the module docstring.
+
+    ``on_locked`` runs as soon as this build holds the build lock: from then on
+    it is the one build, so it may report status (a refused build never does).
+    """
     started = time.monotonic()
     store = IndexStore(config.index_dir)
     report = IndexReport()
     files, report.problems = corpus_files(config.corpus_paths)
     with store.build_lock():
+        if on_locked is not None:
+            on_locked()
         store.prune(config.get("index", "keep_versions"))
         live = store.current_name()
         if rebuild or live is None:

@@ -30,6 +30,7 @@ from whoosh.collectors import TimeLimit, UnlimitedCollector
 from .config import Config
 from .facets import FacetColumns, apply_filters, facet_counts, year_histogram
 from .highlight import Highlighter
+from .matchers import within_unit
 from .proximity import proximity_boosts
 from .query import (UNITS, Limits, ParsedQuery, RequestError, SearchRequest, check_expansions,
                     encode_cursor, parse_query)
@@ -78,23 +79,21 @@ class Live:
 
 
 
-class AllowedCollector(UnlimitedCollector):
-    """Every scored match within an allowed docnum set, until a deadline.
+class DeadlineCollector(UnlimitedCollector):
+    """Every scored match, until a deadline.
 
-    Whoosh's FilterCollector and TimeLimitCollector each take over the match
-    loop, so stacked they bypass one another; this does both in one loop.
+    Whoosh's TimeLimitCollector uses SIGALRM (main thread only) or a timer
+    thread per search; checking the clock every 256 matches is enough.
     """
 
-    def __init__(self, allow: set[int], deadline: float) -> None:
+    def __init__(self, deadline: float) -> None:
         super().__init__()
-        self.allow = allow
         self.deadline = deadline
 
     def collect_matches(self) -> None:
-        allow, offset, collect = self.allow, self.offset, self.collect
+        collect = self.collect
         for n, sub_docnum in enumerate(self.matches()):
-            if offset + sub_docnum in allow:
-                collect(sub_docnum)
+            collect(sub_docnum)
             if not n & 255 and time.monotonic() > self.deadline:
                 raise TimeLimit()
 
@@ -182,11 +181,11 @@ class SearchService:
     def _collect(self, live: Live, parsed: ParsedQuery, request: SearchRequest
                  ) -> tuple[list[_Match], bool]:
         """Every match of the query within the unit, scored, under the time limit."""
-        collector = AllowedCollector(live.unit_docs(UNITS[request.unit]),
-                                     time.monotonic() + self.limits.time_limit)
+        collector = DeadlineCollector(time.monotonic() + self.limits.time_limit)
         partial = False
         try:
-            live.searcher.search_with_collector(parsed.query, collector)
+            live.searcher.search_with_collector(within_unit(parsed.query, UNITS[request.unit]),
+                                                collector)
         except TimeLimit:
             partial = True
         return [_Match(s, d) for s, d in collector.items], partial

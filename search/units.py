@@ -27,7 +27,7 @@ def resolve_speakers(raw: list[Speaker], doc: Document, registry: SpeakerRegistr
         if name and name not in resolved:
             known = describe(name, doc, registry)
             resolved[name] = Speaker(name, speaker.role or known.role,
-                                     speaker.country or doc.country or known.country)
+                                     speaker.country or known.country or doc.country)
     return list(resolved.values())
 
 
@@ -81,13 +81,14 @@ def document_units(doc: Document, registry: SpeakerRegistry, file_key: str, text
     """Every unit of one document, as keyword arguments for ``writer.add_document``.
 
     An article has no speaker of its own: the known people it quotes become its
-    speakers, so "who spoke in this article" is answered by its quotes. Text
+    speakers, so "who spoke in this article" is answered by its quotes (a
+    speech keeps its own speaker: quoting Truman does not make it his). Text
     is analysed once per paragraph for the document and its passages.
     """
     analyzer, fmt = text_field.analyzer, text_field.format
     quote_list = quotes(doc, registry) if quotes else []
     quoted = [Speaker(q.speaker) for q in quote_list if q.speaker and registry.known(q.speaker)]
-    speakers = resolve_speakers(doc.speakers + quoted, doc, registry)
+    speakers = resolve_speakers(doc.speakers or quoted, doc, registry)
     common = _common(doc, speakers)
     meta = _meta(doc, speakers)
     per_paragraph, whole = analyse_paragraphs(analyzer, doc.paragraphs)
