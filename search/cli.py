@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .config import Config, ConfigError, load_config
 from .store import BuildInProgress, IndexMissing
+
+if TYPE_CHECKING:
+    from .indexer import IndexReport
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="build a fresh index beside the live one and switch atomically")
     index.add_argument("--procs", type=int, help="writer processes (default: index.procs)")
     index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.add_argument("--status-file", type=Path, metavar="PATH",
+                       help="keep progress and outcome in this JSON file (for /admin/status)")
     index.set_defaults(run=_index)
 
     search = sub.add_parser("search", help="search the index from the terminal")
@@ -75,11 +83,111 @@ def _progress_bar(quiet: bool) -> Callable[[int], Callable[[int], None]] | None:
     return start
 
 
+class _BuildStatus:
+    """One build's progress and outcome as JSON, read by ``/admin/status`` in every worker.
+
+    Written atomically (temp file, then rename), at most twice a second while
+    documents go in, and only once this build holds the build lock, so a build
+    refused as a second one leaves the running build's status alone. A build
+    killed outright leaves ``"state": "running"`` behind; the reader tells that
+    from a live build by the lock, and the next build records it as ``last_failure``.
+    """
+
+    INTERVAL = 0.5
+    MAX_PROBLEMS = 1000
+
+    def __init__(self, path: Path, rebuild: bool) -> None:
+        self.path = path
+        self.data: dict[str, Any] = {
+            "state": "running", "pid": os.getpid(), "rebuild": rebuild, "started": None,
+            "finished": None, "seconds": None, "version": None, "done": 0, "total": None,
+            "problems": [], "problem_count": 0, "error": None, "last_failure": None}
+        self._started: float | None = None
+        self._written = 0.0
+
+    def locked(self) -> None:
+        """This build is the one build: record the previous one if it failed, then start."""
+        try:
+            previous = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+        if previous.get("state") in ("running", "failed"):
+            self.data["last_failure"] = {k: previous.get(k) for k in
+                                         ("pid", "rebuild", "started", "error", "done", "total")}
+        else:
+            self.data["last_failure"] = previous.get("last_failure")
+        self._started = time.monotonic()
+        self.data["started"] = _utc_now()
+        self._write()
+
+    def progress(self, total: int) -> Callable[[int], None]:
+        self.data["total"] = total
+        self._write()
+
+        def tick(n: int) -> None:
+            self.data["done"] += n
+            if time.monotonic() - self._written >= self.INTERVAL:
+                self._write()
+        return tick
+
+    def finished(self, report: IndexReport) -> None:
+        self.data.update(state="idle", version=report.version, seconds=round(report.seconds, 2),
+                         problems=[str(p) for p in report.problems[:self.MAX_PROBLEMS]],
+                         problem_count=len(report.problems))
+        self._end()
+
+    def failed(self, exc: BaseException) -> None:
+        if self._started is not None:
+            self.data.update(state="failed", error=f"{type(exc).__name__}: {exc}",
+                             seconds=round(time.monotonic() - self._started, 2))
+            self._end()
+
+    def _end(self) -> None:
+        self.data["finished"] = _utc_now()
+        self._write()
+
+    def _write(self) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self.data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.path)
+        self._written = time.monotonic()
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _progress(quiet: bool, status: _BuildStatus | None
+              ) -> Callable[[int], Callable[[int], None]] | None:
+    """Progress to the bar and to the status file, whichever are wanted."""
+    factories = [f for f in (_progress_bar(quiet), status.progress if status else None) if f]
+    if not factories:
+        return None
+
+    def start(total: int) -> Callable[[int], None]:
+        ticks = [factory(total) for factory in factories]
+
+        def tick(n: int) -> None:
+            for each in ticks:
+                each(n)
+        return tick
+    return start
+
+
 def _index(args: argparse.Namespace, config: Config) -> int:
     from .indexer import build
 
-    report = build(config, rebuild=args.rebuild, procs=args.procs,
-                   progress=_progress_bar(args.quiet))
+    status = _BuildStatus(args.status_file, args.rebuild) if args.status_file else None
+    try:
+        report = build(config, rebuild=args.rebuild, procs=args.procs,
+                       progress=_progress(args.quiet, status),
+                       on_locked=status.locked if status else None)
+    except BaseException as exc:
+        if status:
+            status.failed(exc)
+        raise
+    if status:
+        status.finished(report)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     print(f"index {report.version}: added {report.added}, updated {report.updated}, "
@@ -138,16 +246,17 @@ def _quotes(args: argparse.Namespace, config: Config) -> int:
 
 
 def _serve(args: argparse.Namespace, config: Config) -> int:
-    import os
-
+    """gunicorn with ``web/gunicorn_conf.py`` (server.* from this config); flags override it."""
     if not args.no_index:
-        _index(argparse.Namespace(rebuild=False, procs=None, quiet=False), config)
-    bind = args.bind or f"{config.get('server', 'host')}:{config.get('server', 'port')}"
-    workers = str(args.workers or config.get("server", "workers"))
+        _index(argparse.Namespace(rebuild=False, procs=None, quiet=False, status_file=None),
+               config)
     os.environ["DIPSEARCH_CONFIG"] = str(config.path)
-    argv = ["gunicorn", "--bind", bind, "--workers", workers,
-            "--timeout", str(config.get("server", "timeout")), "web.wsgi:app"]
-    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+    argv = ["gunicorn", "--config", "python:web.gunicorn_conf"]
+    if args.bind:
+        argv += ["--bind", args.bind]
+    if args.workers:
+        argv += ["--workers", str(args.workers)]
+    os.execvp(sys.executable, [sys.executable, "-m", *argv, "web.wsgi:app"])
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], Any]]] = {
     },
     "api": {
         "cors_origins": (_str_list_or_empty, ["*"]),
-        "rate_limit_per_minute": (_int(0), 600),
+        "rate_limit_per_minute": (_int(0), 1200),
     },
     "server": {
         "host": (_str, "127.0.0.1"),

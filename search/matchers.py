@@ -24,7 +24,7 @@ from whoosh import matching
 from whoosh.matching import IntersectionMatcher, NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.qparser import PhrasePlugin
 from whoosh.qparser.syntax import attach
-from whoosh.query import And, NullQuery, Or, Phrase, Term
+from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
 from whoosh.query.spans import Span, SpanWrappingMatcher
 from whoosh.util import make_binary_tree
 
@@ -33,11 +33,9 @@ class ExactPhrase(Phrase):
     """A phrase whose words must stand at the given offsets from the first word."""
 
     def __init__(self, fieldname: str, words: list[str], offsets: list[int] | None = None,
-                 boost: float = 1.0, char_ranges: list | None = None,
-                 within: Term | None = None) -> None:
+                 boost: float = 1.0, char_ranges: list | None = None) -> None:
         super().__init__(fieldname, words, slop=1, boost=boost, char_ranges=char_ranges)
         self.offsets = offsets if offsets is not None else list(range(len(words)))
-        self.within = within
 
     def __eq__(self, other: object) -> bool:
         return super().__eq__(other) and self.offsets == other.offsets
@@ -64,28 +62,20 @@ class ExactPhrase(Phrase):
                        key=lambda i: reader.doc_frequency(self.fieldname, self.words[i]))
         matchers = [terms[i].matcher(searcher, context) for i in order]
         offsets = [self.offsets[i] for i in order]
-        extra = [self.within.matcher(searcher, context)] if self.within is not None else []
-        m = OffsetMatcher(matchers, offsets, extra)
+        m = OffsetMatcher(matchers, offsets)
         return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
 
 class OffsetMatcher(SpanWrappingMatcher):
-    """Documents where every word occurs at its offset from one common start.
+    """Documents where every word occurs at its offset from one common start."""
 
-    ``extra`` matchers only narrow the candidates (say, to one kind of unit)
-    before any positions are read; they add nothing to the score.
-    """
-
-    def __init__(self, matchers: list, offsets: list[int], extra: list | None = None) -> None:
+    def __init__(self, matchers: list, offsets: list[int]) -> None:
         self.ms = matchers
         self.offsets = offsets
-        self.extra = extra or []
-        narrowing = [WrappingMatcher(m, boost=0.0) for m in self.extra]
-        super().__init__(make_binary_tree(IntersectionMatcher, narrowing + matchers))
+        super().__init__(make_binary_tree(IntersectionMatcher, matchers))
 
     def copy(self):
-        return self.__class__([m.copy() for m in self.ms], self.offsets,
-                              [m.copy() for m in self.extra])
+        return self.__class__([m.copy() for m in self.ms], self.offsets)
 
     def replace(self, minquality=0):
         return self if self.is_active() else NullMatcher()
@@ -101,20 +91,16 @@ class OffsetMatcher(SpanWrappingMatcher):
         return [Span(s + min(self.offsets), s + min(self.offsets) + width) for s in sorted(starts)]
 
 
-def within_unit(query, unit: str):
-    """The query limited to one kind of unit, with phrases checking positions only there.
+def within_unit(query, unit: str, own_fields: tuple[str, ...]):
+    """The query limited to one kind of unit.
 
-    Without this a phrase search for documents would read positions in every
-    passage and quote that holds the words too: most of its cost.
+    A query on the unit's own text fields needs nothing more; one that names
+    other fields (``speaker:...``) or matches everything gets a unit term.
     """
-    term = Term("unit", unit, boost=0.0)
-
-    def narrow(q):
-        if isinstance(q, ExactPhrase):
-            return ExactPhrase(q.fieldname, q.words, q.offsets, q.boost, q.char_ranges, term)
-        return q.apply(narrow) if not q.is_leaf() else q
-
-    return And([term, narrow(query)])
+    fields = {name for name, _ in query.iter_all_terms()}
+    if fields and fields <= set(own_fields) and not isinstance(query, Every):
+        return query
+    return And([Term("unit", unit, boost=0.0), query])
 
 
 class ExactPhrasePlugin(PhrasePlugin):

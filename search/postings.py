@@ -14,8 +14,11 @@ runs from the end of one paragraph into the next.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import accumulate
+from pickle import loads
 
 from whoosh import formats
+from whoosh.system import _INT_SIZE
 
 PARAGRAPH_GAP = 3
 
@@ -31,12 +34,22 @@ class Analyzed(list):
 
 
 class ReusablePositions(formats.Positions):
-    """Whoosh's Positions format that accepts precomputed postings."""
+    """Whoosh's Positions format that accepts precomputed postings and decodes faster.
+
+    Decoding is on the hot path of every phrase query (positions of each
+    candidate document); ``itertools.accumulate`` replaces Whoosh's Python
+    loop over the position deltas.
+    """
 
     def word_values(self, value, analyzer, **kwargs):
         if isinstance(value, Analyzed):
             return value.items
         return super().word_values(value, analyzer, **kwargs)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        if not valuestring.endswith(b"."):
+            valuestring += b"."
+        return list(accumulate(loads(valuestring[_INT_SIZE:])))
 
 
 def analyse(analyzer, text: str) -> tuple[Positions, int]:

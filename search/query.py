@@ -20,7 +20,7 @@ from whoosh.qparser import MultifieldParser
 
 from .matchers import ExactPhrase, MinMatch, use_exact_phrases
 from .readers import parse_date
-from .schema import FACETS
+from .schema import FACETS, SEARCH_FIELDS
 
 UNITS = {"documents": "document", "passages": "passage", "quotes": "quote"}
 SORTS = ("relevance", "date", "-date")
@@ -202,8 +202,8 @@ class ParsedQuery:
     phrases: list[list[str]]  # analysed phrases, highlighted as one span
 
 
-def parse_query(q: str, schema, limits: Limits) -> ParsedQuery:
-    """Whoosh syntax, or the plain words when the syntax is broken."""
+def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> ParsedQuery:
+    """Whoosh syntax over the unit's own fields, or the plain words when the syntax is broken."""
     warnings: list[str] = []
     if not q.strip():
         return ParsedQuery(wq.Every(), warnings, [], [])
@@ -213,17 +213,18 @@ def parse_query(q: str, schema, limits: Limits) -> ParsedQuery:
         q = plain_words(q)
         if not q:
             return ParsedQuery(wq.NullQuery, warnings, [], [])
-    parser = use_exact_phrases(MultifieldParser(["text", "title"], schema,
+    fields = SEARCH_FIELDS[unit]
+    parser = use_exact_phrases(MultifieldParser(list(fields), schema,
                                                 fieldboosts={"title": 2.0}))
     query = parser.parse(q)
     if not _OPERATORS.search(q):
         query = _require_most_words(query)
-    terms = [t for f, t in query.iter_all_terms() if f == "text"]
+    terms = [t for f, t in query.iter_all_terms() if f == fields[0]]
     if len(terms) > limits.max_terms:
         raise RequestError("too_many_terms", f"the query has {len(terms)} terms; the limit is "
                                              f"{limits.max_terms}", "q")
     phrases = [list(p.words) for p in query.leaves() if isinstance(p, ExactPhrase)
-               and p.fieldname == "text"]
+               and p.fieldname == fields[0]]
     words = [t.decode() if isinstance(t, bytes) else t for t in terms]
     return ParsedQuery(query, warnings, list(dict.fromkeys(words)), phrases)
 

@@ -14,6 +14,11 @@ Fields that only some units need (title, date, year) are indexed on the
 document unit alone: every posting costs indexing time, and a passage's date
 filter and sort use the ``day`` column, which every unit has.
 
+Each kind of unit has its own full-text field (``text``, ``passage_text``,
+``quote_text``): a document search then reads document postings only, as
+fast as an index of documents alone, instead of wading through the passages'
+postings of the same words and discarding them.
+
 Full text is indexed with positions but without character offsets (they slow
 phrase queries); snippets come from re-analysing the one passage that
 matched, which is short. Only passages store their text: the document text is
@@ -32,6 +37,9 @@ from .postings import ReusablePositions
 SEPARATOR = "\x1f"
 FACETS = ("speaker", "country", "type", "source")
 UNITS = ("document", "passage", "quote")
+# The fields a query searches, by unit: documents by text and title, the others by their text.
+SEARCH_FIELDS = {"document": ("text", "title"), "passage": ("passage_text",),
+                 "quote": ("quote_text",)}
 
 
 def with_lengths(field: fields.FieldType) -> fields.FieldType:
@@ -66,8 +74,9 @@ class FacetField(fields.FieldType):
         return value.decode("utf-8")
 
 
-def _reusable(field: fields.TEXT) -> fields.TEXT:
-    """Let the text field take precomputed postings (see search.postings)."""
+def _text(analyzer) -> fields.TEXT:
+    """A full-text field that also takes precomputed postings (see search.postings)."""
+    field = fields.TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase")
     field.format = ReusablePositions(field_boost=field.format.field_boost)
     return field
 
@@ -81,7 +90,6 @@ def build_schema(config: Config) -> fields.Schema:
         key=fields.STORED(),
         unit=with_lengths(fields.ID(stored=True)),
         doc_id=with_lengths(fields.ID(stored=True)),
-        text=_reusable(fields.TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase")),
         speaker=FacetField(),
         country=FacetField(),
         type=FacetField(),
@@ -90,6 +98,10 @@ def build_schema(config: Config) -> fields.Schema:
         body=fields.STORED(),
         position=fields.STORED(),
         meta=fields.STORED(),
+        # one full-text field per kind of unit, so a search reads only its own postings
+        text=_text(analyzer),
+        passage_text=_text(analyzer),
+        quote_text=_text(analyzer),
         # document units only: lookups, incremental indexing, query syntax
         id=with_lengths(fields.ID(unique=True)),
         file=with_lengths(fields.ID(stored=True)),

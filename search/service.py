@@ -35,7 +35,7 @@ from .proximity import proximity_boosts
 from .query import (UNITS, Limits, ParsedQuery, RequestError, SearchRequest, check_expansions,
                     encode_cursor, parse_query)
 from .spelling import suggest
-from .schema import day_number
+from .schema import SEARCH_FIELDS, day_number
 from .store import IndexMissing, IndexStore
 
 RERANK_DEPTH = 100
@@ -174,7 +174,7 @@ class SearchService:
         return response
 
     def _parse(self, live: Live, request: SearchRequest) -> ParsedQuery:
-        parsed = parse_query(request.q, live.searcher.schema, self.limits)
+        parsed = parse_query(request.q, live.searcher.schema, self.limits, UNITS[request.unit])
         check_expansions(parsed.query, live.searcher.reader(), self.limits.max_expansions)
         return parsed
 
@@ -184,8 +184,9 @@ class SearchService:
         collector = DeadlineCollector(time.monotonic() + self.limits.time_limit)
         partial = False
         try:
-            live.searcher.search_with_collector(within_unit(parsed.query, UNITS[request.unit]),
-                                                collector)
+            unit = UNITS[request.unit]
+            live.searcher.search_with_collector(
+                within_unit(parsed.query, unit, SEARCH_FIELDS[unit]), collector)
         except TimeLimit:
             partial = True
         return [_Match(s, d) for s, d in collector.items], partial
@@ -241,7 +242,7 @@ class SearchService:
         if request.unit == "documents":
             doc_ids = [h["id"] for h in hits]
             best = self._best_passages(live, parsed, doc_ids) if request.highlight else {}
-            quotes = self._matching_quotes(live, parsed, doc_ids) if request.q else {}
+            quotes = self._matching_quotes(live, request, doc_ids) if request.q else {}
             for hit in hits:
                 passage = best.get(hit["id"])
                 hit["passage"] = passage["key"] if passage else None
@@ -262,30 +263,29 @@ class SearchService:
             hit.pop("meta", None)
         return hits
 
-    def _within(self, live: Live, unit: str, doc_ids: list[str]) -> set[int]:
-        docs = live.searcher.docs_for_query(wq.Or([wq.Term("doc_id", d) for d in doc_ids]))
-        return set(docs) & live.unit_docs(unit)
-
     def _best_passages(self, live: Live, parsed: ParsedQuery, doc_ids: list[str]) -> dict:
-        """Per document, the stored fields of the passage that best matches the query's words."""
-        words = [wq.Term("text", t) for t in parsed.terms]
+        """Per document, the stored fields of the passage that best matches the query's words.
+
+        The document ids are part of the query, not a filter, so Whoosh reads
+        only these documents' postings.
+        """
+        words = [wq.Term("passage_text", t) for t in parsed.terms]
         if not words:
             return {}
-        allowed = self._within(live, "passage", doc_ids)
-        if not allowed:  # Whoosh reads an empty filter as no filter at all
-            return {}
+        query = wq.And([_any_doc(doc_ids), wq.Or(words)])
         best: dict[str, dict] = {}
-        for hit in live.searcher.search(wq.Or(words), filter=allowed, limit=None):
+        for hit in live.searcher.search(query, limit=None):
             fields = hit.fields()
             best.setdefault(fields["doc_id"], fields)
         return best
 
-    def _matching_quotes(self, live: Live, parsed: ParsedQuery, doc_ids: list[str]) -> dict:
-        allowed = self._within(live, "quote", doc_ids)
-        if not allowed:  # Whoosh reads an empty filter as no filter at all
-            return {}
+    def _matching_quotes(self, live: Live, request: SearchRequest, doc_ids: list[str]) -> dict:
+        """Per document, up to three of its quotes that match the query themselves."""
+        parsed = parse_query(request.q, live.searcher.schema, self.limits, "quote")
+        query = wq.And([_any_doc(doc_ids), within_unit(parsed.query, "quote",
+                                                       SEARCH_FIELDS["quote"])])
         found: dict[str, list[dict]] = {}
-        for hit in live.searcher.search(parsed.query, filter=allowed, limit=None):
+        for hit in live.searcher.search(query, limit=None):
             fields = hit.fields()
             group = found.setdefault(fields["doc_id"], [])
             if len(group) < 3:
@@ -359,6 +359,10 @@ class SearchService:
             if request.unit == "quotes":
                 hit["quote"] = meta.get("quote")
             yield hit
+
+
+def _any_doc(doc_ids: list[str]) -> wq.Query:
+    return wq.Or([wq.Term("doc_id", d, boost=0.0) for d in doc_ids])
 
 
 def _filter_tests(live: Live, request: SearchRequest) -> dict:

@@ -48,8 +48,7 @@ def _better_term(reader, term: str) -> str | None:
 
 
 def _surface(searcher, analyzer, term: str) -> str | None:
-    for hit in searcher.search(wq.And([wq.Term("text", term), wq.Term("unit", "passage")]),
-                               limit=1):
+    for hit in searcher.search(wq.Term("passage_text", term), limit=1):
         body = hit.get("body", "")
         for token in analyzer(body, chars=True):
             if token.text == term:

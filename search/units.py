@@ -99,7 +99,7 @@ def document_units(doc: Document, registry: SpeakerRegistry, file_key: str, text
     if passages:
         for n, paragraph in enumerate(doc.paragraphs):
             yield dict(common, key=f"{doc.id}#p{n}", unit="passage", position=n,
-                       text=postings(fmt, per_paragraph[n]), body=paragraph)
+                       passage_text=postings(fmt, per_paragraph[n]), body=paragraph)
     for n, quote in enumerate(quote_list):
         name = registry.canonical(quote.speaker) if quote.speaker else None
         speaker = describe(name, doc, registry) if name else None
@@ -108,7 +108,7 @@ def document_units(doc: Document, registry: SpeakerRegistry, file_key: str, text
             key=f"{doc.id}#q{n}",
             unit="quote",
             position=n,
-            text=postings(fmt, analyse(analyzer, quote.text)[0]),
+            quote_text=postings(fmt, analyse(analyzer, quote.text)[0]),
             body=quote.text,
             kind=quote.kind,
             speaker=name,
