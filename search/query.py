@@ -260,7 +260,7 @@ def syntax_problem(q: str) -> str | None:
     for a, b in zip(tokens, tokens[1:]):
         if a in ("AND", "OR") and b in ("AND", "OR"):
             return f"{a} followed by {b}"
-    for match in re.finditer(r"(\w+):(\S*)", re.sub(r'"[^"]*"', "", q)):
+    for match in re.finditer(r"(\w+):(\S*)", re.sub(r'"[^"]*"', "PHRASE", q)):
         if not match.group(2):
             return f"nothing after {match.group(1)}:"
     return None

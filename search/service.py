@@ -89,6 +89,9 @@ class DeadlineCollector(UnlimitedCollector):
     def __init__(self, deadline: float) -> None:
         super().__init__()
         self.deadline = deadline
+        # No matcher replacement: it prunes zero-quality branches (a zero-boost
+        # unit term), which only pays off for top-N searches; this one wants all.
+        self.replace = 0
 
     def collect_matches(self) -> None:
         collect = self.collect
@@ -362,7 +365,9 @@ class SearchService:
 
 
 def _any_doc(doc_ids: list[str]) -> wq.Query:
-    return wq.Or([wq.Term("doc_id", d, boost=0.0) for d in doc_ids])
+    # Whoosh prunes zero-boost branches of a union, so these keep weight 1: the
+    # same for every unit of a document, it does not change which one is best.
+    return wq.Or([wq.Term("doc_id", d) for d in doc_ids])
 
 
 def _filter_tests(live: Live, request: SearchRequest) -> dict:

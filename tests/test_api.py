@@ -201,3 +201,15 @@ def test_exports_stream_every_hit(client):
 
 def test_cors_header(client):
     assert client.get("/api/stats").headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_every_document_hit_has_its_best_passage_highlighted(client):
+    result = get(client, "/api/search?q=disarmament%20OR%20order%20OR%20treaty")
+    assert result["total"] >= 3
+    for hit in result["hits"]:
+        assert hit["passage"] and "<mark>" in hit["snippets"][0], hit["id"]
+
+
+def test_field_syntax_with_a_quoted_value(client):
+    result = get(client, '/api/search?q=speaker:"Lloyd Austin"&unit=quotes')
+    assert not result["warnings"] and result["total"] == 3
