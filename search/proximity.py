@@ -16,14 +16,15 @@ WEIGHT = 1.5      # an exact run of all the words multiplies the score by 1 + WE
 SLACK_SCALE = 10  # ten extra words inside the window halve the bonus
 
 
-def proximity_boosts(searcher, terms: list[str], docnums: list[int]) -> dict[int, float]:
+def proximity_boosts(searcher, field: str, terms: list[str], docnums: list[int]
+                     ) -> dict[int, float]:
     """A score multiplier per document: 1.0 (scattered or one word) to 1 + WEIGHT."""
     reader = searcher.reader()
     wanted = sorted(docnums)
     hits: dict[int, list[tuple[int, int]]] = {}
     for index, term in enumerate(terms):
         try:
-            postings = reader.postings("text", term)
+            postings = reader.postings(field, term)
         except TermNotFound:
             continue
         for doc in wanted:

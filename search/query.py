@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from whoosh import query as wq
-from whoosh.qparser import MultifieldParser
+from whoosh.qparser import QueryParser
 
 from .matchers import ExactPhrase, MinMatch, use_exact_phrases
 from .readers import parse_date
@@ -200,33 +200,45 @@ class ParsedQuery:
     warnings: list[str]
     terms: list[str]          # analysed positive words, for highlighting and proximity
     phrases: list[list[str]]  # analysed phrases, highlighted as one span
+    field: str = "text"       # the full-text field searched
 
 
 def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> ParsedQuery:
     """Whoosh syntax over the unit's own fields, or the plain words when the syntax is broken."""
     warnings: list[str] = []
+    field = SEARCH_FIELDS[unit][0]
     if not q.strip():
-        return ParsedQuery(wq.Every(), warnings, [], [])
+        return ParsedQuery(wq.Every(), warnings, [], [], field)
     problem = syntax_problem(q)
     if problem:
         warnings.append(f"{problem}: searched for the words instead")
         q = plain_words(q)
         if not q:
-            return ParsedQuery(wq.NullQuery, warnings, [], [])
-    fields = SEARCH_FIELDS[unit]
-    parser = use_exact_phrases(MultifieldParser(list(fields), schema,
-                                                fieldboosts={"title": 2.0}))
+            return ParsedQuery(wq.NullQuery, warnings, [], [], field)
+    parser = use_exact_phrases(QueryParser(field, schema))
     query = parser.parse(q)
     if not _OPERATORS.search(q):
         query = _require_most_words(query)
-    terms = [t for f, t in query.iter_all_terms() if f == fields[0]]
+    terms = [t for f, t in query.iter_all_terms() if f == field]
     if len(terms) > limits.max_terms:
         raise RequestError("too_many_terms", f"the query has {len(terms)} terms; the limit is "
                                              f"{limits.max_terms}", "q")
     phrases = [list(p.words) for p in query.leaves() if isinstance(p, ExactPhrase)
-               and p.fieldname == fields[0]]
-    words = [t.decode() if isinstance(t, bytes) else t for t in terms]
-    return ParsedQuery(query, warnings, list(dict.fromkeys(words)), phrases)
+               and p.fieldname == field]
+    words = list(dict.fromkeys(t.decode() if isinstance(t, bytes) else t for t in terms))
+    if "title" in SEARCH_FIELDS[unit] and words:
+        query = _title_bonus(query, words)
+    return ParsedQuery(query, warnings, words, phrases, field)
+
+
+def _title_bonus(query: wq.Query, words: list[str]) -> wq.Query:
+    """Words in the title raise a document's score but are not needed to match.
+
+    Searching title and text as alternatives for every word would double the
+    matchers of every query; an optional title clause reads title postings
+    only for documents that already match.
+    """
+    return wq.AndMaybe(query, wq.Or([wq.Term("title", w, boost=2.0) for w in words]))
 
 
 def _require_most_words(query: wq.Query) -> wq.Query:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, UnlimitedCollector
+from whoosh.collectors import TimeLimit, UnlimitedCollector, UnsortedCollector
 
 from .config import Config
 from .facets import FacetColumns, apply_filters, facet_counts, year_histogram
@@ -79,18 +79,18 @@ class Live:
 
 
 
-class DeadlineCollector(UnlimitedCollector):
-    """Every scored match, until a deadline.
+class _Deadline:
+    """Collect every match until a deadline.
 
     Whoosh's TimeLimitCollector uses SIGALRM (main thread only) or a timer
-    thread per search; checking the clock every 256 matches is enough.
+    thread per search; checking the clock every 256 matches is enough. No
+    matcher replacement either: it prunes zero-quality branches (a zero-boost
+    unit term), which only pays off for top-N searches; these want all.
     """
 
     def __init__(self, deadline: float) -> None:
         super().__init__()
         self.deadline = deadline
-        # No matcher replacement: it prunes zero-quality branches (a zero-boost
-        # unit term), which only pays off for top-N searches; this one wants all.
         self.replace = 0
 
     def collect_matches(self) -> None:
@@ -99,6 +99,17 @@ class DeadlineCollector(UnlimitedCollector):
             collect(sub_docnum)
             if not n & 255 and time.monotonic() > self.deadline:
                 raise TimeLimit()
+
+
+class ScoredDeadline(_Deadline, UnlimitedCollector):
+    """Every match with its score: items are (score, docnum)."""
+
+
+class DocsDeadline(_Deadline, UnsortedCollector):
+    """Every match, unscored: items are docnums."""
+
+    def collect(self, sub_docnum: int) -> None:
+        self.items.append(self.offset + sub_docnum)
 
 
 @dataclass
@@ -148,13 +159,8 @@ class SearchService:
         started = time.perf_counter()
         live = self.live()
         parsed = self._parse(live, request)
-        matches, partial = self._collect(live, parsed, request)
-        tests = _filter_tests(live, request)
-        passing, all_but = apply_filters([m.docnum for m in matches], tests)
-        keep = set(passing) if tests else None
-        ranked = [m for m in matches if keep is None or m.docnum in keep]
-        ranked = self._order(live, parsed, request, ranked)
-        page, next_key = self._page(live, request, ranked)
+        passing, all_but, ranked, partial = self._run(live, parsed, request)
+        page, next_key = self._page(live, request, ranked, len(passing))
         response = {
             "total": len(passing),
             "partial": partial,
@@ -181,32 +187,47 @@ class SearchService:
         check_expansions(parsed.query, live.searcher.reader(), self.limits.max_expansions)
         return parsed
 
-    def _collect(self, live: Live, parsed: ParsedQuery, request: SearchRequest
-                 ) -> tuple[list[_Match], bool]:
-        """Every match of the query within the unit, scored, under the time limit."""
-        collector = DeadlineCollector(time.monotonic() + self.limits.time_limit)
+    def _run(self, live: Live, parsed: ParsedQuery, request: SearchRequest
+             ) -> tuple[list[int], dict, list[_Match], bool]:
+        """Matches passing the filters, per-facet match lists, the ranked matches, partial.
+
+        One pass collects every match (scored only for a relevance sort), so
+        totals are exact and phrases read positions once: measured here, one
+        scored pass beats an unscored counting pass plus a top-N pass.
+        """
+        unit = UNITS[request.unit]
+        query = within_unit(parsed.query, unit, SEARCH_FIELDS[unit])
+        by_relevance = request.sort == "relevance" and bool(request.q)
+        collector = (ScoredDeadline if by_relevance else DocsDeadline)(
+            time.monotonic() + self.limits.time_limit)
         partial = False
         try:
-            unit = UNITS[request.unit]
-            live.searcher.search_with_collector(
-                within_unit(parsed.query, unit, SEARCH_FIELDS[unit]), collector)
+            live.searcher.search_with_collector(query, collector)
         except TimeLimit:
             partial = True
-        return [_Match(s, d) for s, d in collector.items], partial
+        scores = dict((d, s) for s, d in collector.items) if by_relevance else {}
+        passing, all_but = apply_filters(list(scores) if by_relevance else collector.items,
+                                         _filter_tests(live, request))
+        if not by_relevance:
+            return passing, all_but, self._by_date(live, request, passing), partial
+        ranked = [_Match(scores[d], d) for d in passing]
+        return passing, all_but, self._by_relevance(live, parsed, ranked), partial
 
-    def _order(self, live: Live, parsed: ParsedQuery, request: SearchRequest,
-               ranked: list[_Match]) -> list[_Match]:
-        if request.sort != "relevance" or not request.q:
-            dates = live.columns.days()
-            newest_first = request.sort != "date"
-            ranked.sort(key=lambda m: (-dates[m.docnum] if newest_first else dates[m.docnum],
-                                       m.docnum))
-            for m in ranked:
-                m.score = float(dates[m.docnum])
-            return ranked
+    @staticmethod
+    def _by_date(live: Live, request: SearchRequest, docnums: list[int]) -> list[_Match]:
+        dates = live.columns.days()
+        sign = 1 if request.sort == "date" else -1
+        ranked = [_Match(float(dates[d]), d) for d in docnums]
+        ranked.sort(key=lambda m: (sign * m.score, m.docnum))
+        return ranked
+
+    @staticmethod
+    def _by_relevance(live: Live, parsed: ParsedQuery, ranked: list[_Match]) -> list[_Match]:
+        """BM25 order, the top re-ranked by the proximity of the query's words."""
         top = heapq.nsmallest(RERANK_DEPTH, ranked, key=lambda m: (-m.score, m.docnum))
         if len(parsed.terms) > 1:
-            boosts = proximity_boosts(live.searcher, parsed.terms, [m.docnum for m in top])
+            boosts = proximity_boosts(live.searcher, parsed.field, parsed.terms,
+                                      [m.docnum for m in top])
             for m in top:
                 m.score *= boosts.get(m.docnum, 1.0)
         top_set = {m.docnum for m in top}
@@ -214,7 +235,7 @@ class SearchService:
                       key=lambda m: (-m.score, m.docnum))
         return sorted(top, key=lambda m: (-m.score, m.docnum)) + rest
 
-    def _page(self, live: Live, request: SearchRequest, ranked: list[_Match]
+    def _page(self, live: Live, request: SearchRequest, ranked: list[_Match], total: int
               ) -> tuple[list[_Match], list | None]:
         """This page's matches, and the cursor key of its last one when more follow."""
         if request.cursor is not None:
@@ -228,7 +249,7 @@ class SearchService:
         else:
             start = (request.page - 1) * request.per_page
         page = ranked[start:start + request.per_page]
-        if start + request.per_page >= len(ranked) or not page:
+        if start + request.per_page >= total or not page:
             return page, None
         last = page[-1]
         return page, [last.score, f"{live.version}:{last.docnum}"]
@@ -350,10 +371,7 @@ class SearchService:
         """Every hit of a search (up to ``cap``), without snippets, for CSV and JSON Lines."""
         live = self.live()
         parsed = self._parse(live, request)
-        matches, _ = self._collect(live, parsed, request)
-        passing, _ = apply_filters([m.docnum for m in matches], _filter_tests(live, request))
-        keep = set(passing)
-        ranked = self._order(live, parsed, request, [m for m in matches if m.docnum in keep])
+        _, _, ranked, _ = self._run(live, parsed, request)
         for m in ranked[:cap]:
             hit = live.hit(m.docnum, m.score)
             meta = hit.pop("meta")
