@@ -36,6 +36,7 @@ from .query import (UNITS, Limits, ParsedQuery, RequestError, SearchRequest, che
                     encode_cursor, parse_query)
 from .spelling import suggest
 from .schema import SEARCH_FIELDS, day_number
+from .scoring import FastBM25F
 from .store import IndexMissing, IndexStore
 
 RERANK_DEPTH = 100
@@ -140,11 +141,11 @@ class SearchService:
                 return live
             self._checked = now
             name = self.store.current_name()
-            if live is None or name != live.version:
+            if live is None or name != live.version or not live.searcher.up_to_date():
+                # A fresh searcher, not Searcher.refresh(): refresh marks the old
+                # searcher closed under any request still reading from it.
                 _, ix = self.store.open()
-                self._swap(Live(name, ix.searcher()))
-            elif not live.searcher.up_to_date():
-                self._swap(Live(name, live.searcher.refresh()))
+                self._swap(Live(name, ix.searcher(weighting=FastBM25F())))
             return self._live
 
     def _swap(self, live: Live) -> None:
