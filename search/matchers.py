@@ -21,11 +21,10 @@ words do not flood the results.
 from __future__ import annotations
 
 from whoosh import matching
-from whoosh.matching import IntersectionMatcher, NullMatcher, UnionMatcher, WrappingMatcher
+from whoosh.matching import ListMatcher, NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.qparser import PhrasePlugin
 from whoosh.qparser.syntax import attach
 from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
-from whoosh.query.spans import Span, SpanWrappingMatcher
 from whoosh.util import make_binary_tree
 
 
@@ -52,43 +51,49 @@ class ExactPhrase(Phrase):
         field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema else None
         if field is None:
             return NullMatcher()
-        terms = []
         for word in self.words:
             if (self.fieldname, field.to_bytes(word)) not in reader:
                 return NullMatcher()
-            terms.append(Term(self.fieldname, word))
         # Rarest word first: its positions are the fewest candidates to check.
-        order = sorted(range(len(terms)),
+        order = sorted(range(len(self.words)),
                        key=lambda i: reader.doc_frequency(self.fieldname, self.words[i]))
-        matchers = [terms[i].matcher(searcher, context) for i in order]
-        offsets = [self.offsets[i] for i in order]
-        m = OffsetMatcher(matchers, offsets)
-        return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
+        terms = [Term(self.fieldname, self.words[i]) for i in order]
+        ids, scores = phrase_matches(
+            [t.matcher(searcher, context) for t in terms],
+            [self.offsets[i] for i in order],
+            [t.matcher(searcher, context) for t in terms])
+        if not ids:
+            return NullMatcher()
+        return ListMatcher(ids, weights=[s * self.boost for s in scores])
 
 
-class OffsetMatcher(SpanWrappingMatcher):
-    """Documents where every word occurs at its offset from one common start."""
+def phrase_matches(leaves: list, offsets: list[int], listing: list) -> tuple[list[int], list[float]]:
+    """Documents (and scores) where every word stands at its offset from a common start.
 
-    def __init__(self, matchers: list, offsets: list[int]) -> None:
-        self.ms = matchers
-        self.offsets = offsets
-        super().__init__(make_binary_tree(IntersectionMatcher, matchers))
-
-    def copy(self):
-        return self.__class__([m.copy() for m in self.ms], self.offsets)
-
-    def replace(self, minquality=0):
-        return self if self.is_active() else NullMatcher()
-
-    def _get_spans(self) -> list[Span]:
-        base = self.offsets[0]
-        starts = {p - base for p in self.ms[0].value_as("positions")}
-        for m, offset in zip(self.ms[1:], self.offsets[1:]):
-            starts &= {p - offset for p in m.value_as("positions")}
+    Evaluated eagerly, outside Whoosh's matcher tree: candidates are the set
+    intersection of the words' document lists, and positions are read word
+    by word (rarest first) only until a candidate fails. Whoosh's
+    intersection-of-spans matchers spent most of a phrase query's time on
+    calls between matcher objects, not on positions.
+    """
+    candidates = set(listing[0].all_ids())
+    for matcher in listing[1:]:
+        candidates.intersection_update(matcher.all_ids())
+    ids: list[int] = []
+    scores: list[float] = []
+    for doc in sorted(candidates):
+        starts = None
+        for leaf, offset in zip(leaves, offsets):
+            if leaf.id() < doc:
+                leaf.skip_to(doc)
+            found = {p - offset for p in leaf.value_as("positions")}
+            starts = found if starts is None else starts & found
             if not starts:
-                return []
-        width = max(self.offsets) - min(self.offsets)
-        return [Span(s + min(self.offsets), s + min(self.offsets) + width) for s in sorted(starts)]
+                break
+        if starts:
+            ids.append(doc)
+            scores.append(sum(leaf.score() for leaf in leaves))
+    return ids, scores
 
 
 def within_unit(query, unit: str, own_fields: tuple[str, ...]):

@@ -14,11 +14,11 @@ runs from the end of one paragraph into the next.
 from __future__ import annotations
 
 from collections import defaultdict
+from array import array
 from itertools import accumulate
-from pickle import loads
 
 from whoosh import formats
-from whoosh.system import _INT_SIZE
+from whoosh.system import _INT_SIZE, pack_uint
 
 PARAGRAPH_GAP = 3
 
@@ -34,11 +34,11 @@ class Analyzed(list):
 
 
 class ReusablePositions(formats.Positions):
-    """Whoosh's Positions format that accepts precomputed postings and decodes faster.
+    """Whoosh's Positions format that accepts precomputed postings, with a leaner encoding.
 
-    Decoding is on the hot path of every phrase query (positions of each
-    candidate document); ``itertools.accumulate`` replaces Whoosh's Python
-    loop over the position deltas.
+    Whoosh pickles each posting's list of position deltas; here they are a
+    packed array of unsigned ints, which encodes while indexing and decodes
+    for every phrase candidate several times faster than pickle.
     """
 
     def word_values(self, value, analyzer, **kwargs):
@@ -46,10 +46,12 @@ class ReusablePositions(formats.Positions):
             return value.items
         return super().word_values(value, analyzer, **kwargs)
 
+    def encode(self, poslist: list[int]) -> bytes:
+        deltas = array("I", [b - a for a, b in zip([0, *poslist], poslist)])
+        return pack_uint(len(deltas)) + deltas.tobytes()
+
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        if not valuestring.endswith(b"."):
-            valuestring += b"."
-        return list(accumulate(loads(valuestring[_INT_SIZE:])))
+        return list(accumulate(array("I", valuestring[_INT_SIZE:])))
 
 
 def analyse(analyzer, text: str) -> tuple[Positions, int]:
