@@ -108,7 +108,6 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], Any]]] = {
         "host": (_str, "127.0.0.1"),
         "port": (_int(1), 8000),
         "workers": (_int(1), 2),
-        "threads": (_int(1), 4),
         "timeout": (_int(1), 60),
         "graceful_timeout": (_int(1), 30),
         "max_requests": (_int(0), 0),

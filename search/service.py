@@ -120,7 +120,11 @@ class _Match:
 
 
 class SearchService:
-    """Searches the live index version; safe to share between threads."""
+    """Searches the live index version, one request at a time per process.
+
+    Whoosh readers share file positions, so a searcher must not serve two
+    threads at once: gunicorn runs sync workers (web/gunicorn_conf.py).
+    """
 
     def __init__(self, config: Config, limits: Limits | None = None) -> None:
         self.config = config

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -92,3 +100,102 @@ def api_app(tmp_path_factory):
     assert build(config).ok
     config.values["search"]["max_expansions"] = 5
     return create_app(config)
+
+
+# -- serving: config sections, gunicorn on a loopback port, plain HTTP -----------------------
+
+ADMIN_TOKEN = "test-admin-token-7f3a9c"
+BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def with_sections(config: Path, **sections: dict) -> Path:
+    """Set keys of other sections (server, api, search...) in a file from write_config."""
+    values = json.loads(config.read_text())
+    for name, keys in sections.items():
+        values[name] = {**values.get(name, {}), **keys}
+    config.write_text(json.dumps(values))
+    return config
+
+
+def wait_until(predicate, timeout: float = 30.0, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port: int, path: str, method: str = "GET", headers: dict | None = None,
+          body: bytes | None = None, timeout: float = 30.0) -> tuple[int, dict, bytes]:
+    """One request on a new loopback connection; the path goes out exactly as given."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+@dataclass
+class Gunicorn:
+    """A running gunicorn master (in its own process group) and its port."""
+
+    proc: subprocess.Popen
+    port: int
+    log: Path
+
+    def get(self, path: str, **kwargs) -> tuple[int, dict, bytes]:
+        return fetch(self.port, path, **kwargs)
+
+    def workers(self) -> set[int]:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return {int(pid) for pid in children.read_text().split()}
+
+
+@pytest.fixture()
+def gunicorn(tmp_path: Path):
+    """Start gunicorn with web/gunicorn_conf.py on a free loopback port; always stopped after."""
+    started: list[Gunicorn] = []
+
+    def start(config: Path, *args: str, env: dict | None = None,
+              app: str = "web.wsgi:app") -> Gunicorn:
+        port = free_port()
+        environment = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
+        environment.update(DIPSEARCH_CONFIG=str(config), DIPSEARCH_ADMIN_TOKEN=ADMIN_TOKEN,
+                           **(env or {}))
+        log = tmp_path / f"gunicorn-{port}.log"
+        with open(log, "wb") as sink:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "web" / "gunicorn_conf.py"),
+                 "--bind", f"127.0.0.1:{port}", *args, app],
+                cwd=ROOT, env=environment, stdout=sink, stderr=sink, start_new_session=True)
+        server = Gunicorn(proc, port, log)
+        started.append(server)
+
+        def up() -> bool:
+            if proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{log.read_text()}")
+            try:
+                return server.get("/healthz", timeout=2)[0] == 200
+            except OSError:
+                return False
+        assert wait_until(up, timeout=60), log.read_text()
+        return server
+
+    yield start
+    for server in started:
+        if server.proc.poll() is None:
+            server.proc.send_signal(signal.SIGINT)  # quick shutdown: do not wait for requests
+            try:
+                server.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.proc.pid, signal.SIGKILL)
+                server.proc.wait()

@@ -78,7 +78,7 @@ def base(tmp_path_factory) -> str:
     port, log = _free_port(), root / "gunicorn.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--threads", "4",
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
              "web.wsgi:app"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
             env={**os.environ, "DIPSEARCH_CONFIG": str(config)})
     url = f"http://127.0.0.1:{port}"
