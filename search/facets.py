@@ -19,7 +19,8 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from functools import lru_cache
-from typing import Callable, Iterable
+from itertools import repeat
+from typing import Callable, Iterable, Iterator
 
 from whoosh import query as wq
 
@@ -41,8 +42,7 @@ class FacetColumns:
             ids: dict[bytes, int] = {b"": 0}
             sets: list[tuple[str, ...]] = [()]
             per_doc = array("i")
-            column = self.searcher.reader().column_reader(name, translate=False)
-            for raw in column:
+            for raw in self._column(name, b""):
                 found = ids.get(raw)
                 if found is None:
                     found = ids[raw] = len(sets)
@@ -54,8 +54,21 @@ class FacetColumns:
     def days(self) -> array:
         """The ``day`` column (YYYYMMDDHHMM, 0 when unknown) by document number."""
         if self._days is None:
-            self._days = array("q", self.searcher.reader().column_reader("day"))
+            self._days = array("q", self._column("day", 0))
         return self._days
+
+    def _column(self, name: str, missing) -> Iterator:
+        """A column's values for every document, segment by segment.
+
+        A segment where no document had a value has no column at all (an
+        incremental commit of one article without a source, say); its
+        documents count as having none, so docnums stay aligned.
+        """
+        for reader, _ in self.searcher.reader().leaf_readers():
+            if reader.has_column(name):
+                yield from reader.column_reader(name, translate=False)
+            else:
+                yield from repeat(missing, reader.doc_count_all())
 
     def _allowed(self, name: str, values: tuple[str, ...]) -> frozenset[int]:
         terms = [wq.Term(name, v) for v in values]

@@ -183,3 +183,17 @@ def test_sigkill_mid_build_leaves_live_index_answering_and_next_run_recovers(
     assert titles(config, "hypersonic")
     assert IndexStore(config.index_dir).current_name() in {p.name for p in versions.iterdir()}
     assert len(list(versions.iterdir())) <= 2, "the abandoned build was not cleaned up"
+
+
+def test_facets_after_an_incremental_commit_without_facet_values(tmp_path, corpus):
+    """A new segment whose documents have no source has no source column at all."""
+    (corpus / "speeches.jsonl").write_text(speeches(3))
+    config = load_config(write_config(tmp_path, corpus))
+    build(config)
+    (corpus / "note.md").write_text("---\ntitle: Plain note\n---\nA note about disarmament.\n")
+    assert build(config).added == 1
+    response = SearchService(config).search(SearchRequest(
+        q="disarmament", facets=["speaker", "country", "type", "source", "year"]))
+    assert response["total"] == 4
+    assert response["facets"]["source"]["values"] == []
+    assert sum(v["count"] for v in response["facets"]["type"]["values"]) == 4
