@@ -9,6 +9,7 @@ error: it falls back to its plain words and says so in ``warnings``.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -201,6 +202,7 @@ class ParsedQuery:
     terms: list[str]          # analysed positive words, for highlighting and proximity
     phrases: list[list[str]]  # analysed phrases, highlighted as one span
     field: str = "text"       # the full-text field searched
+    loose: list[str] = dataclasses.field(default_factory=list)  # words outside phrases
 
 
 def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> ParsedQuery:
@@ -226,9 +228,10 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> Parse
     phrases = [list(p.words) for p in query.leaves() if isinstance(p, ExactPhrase)
                and p.fieldname == field]
     words = list(dict.fromkeys(t.decode() if isinstance(t, bytes) else t for t in terms))
+    loose = [t.text for t in query.leaves() if isinstance(t, wq.Term) and t.fieldname == field]
     if "title" in SEARCH_FIELDS[unit] and words:
         query = _title_bonus(query, words)
-    return ParsedQuery(query, warnings, words, phrases, field)
+    return ParsedQuery(query, warnings, words, phrases, field, list(dict.fromkeys(loose)))
 
 
 def _title_bonus(query: wq.Query, words: list[str]) -> wq.Query:

@@ -267,7 +267,7 @@ class SearchService:
         hits = [live.hit(m.docnum, m.score) for m in page]
         if not hits:
             return hits
-        terms, phrases = set(parsed.terms), parsed.phrases
+        terms, phrases = set(parsed.loose), parsed.phrases
         if request.unit == "documents":
             doc_ids = [h["id"] for h in hits]
             best = self._best_passages(live, parsed, doc_ids) if request.highlight else {}

@@ -52,6 +52,7 @@ def test_curly_quotes_and_typographic_dashes_work_like_plain_ones(client):
     assert ids(plain) == ids(curly) and plain["total"] >= 2
     snippet = next(h for h in curly["hits"] if h["id"] == "japan-2022")["snippets"][0]
     assert "<mark>rules-based order</mark>" in snippet
+    assert snippet.count("<mark>") == 1  # a phrase's words are not marked on their own
 
 
 def test_accent_folding(client):

@@ -358,7 +358,7 @@ def query_marks(q: str) -> Callable[[str], list[tuple[int, int]]]:
         return lambda text: []
     live = service().live()
     parsed = parse_query(q, live.searcher.schema, service().limits)
-    terms = set(parsed.terms)
+    terms = set(parsed.loose)
     return lambda text: live.highlighter.spans(text, terms, parsed.phrases)
 
 
