@@ -132,6 +132,7 @@ unfortunately fortunately obviously certainly surely
 these those it he she they we i you asked speaking earlier later last still now separately according if
 although though because despite during under with without for from to by of thus hence indeed moreover
 furthermore instead nevertheless today yesterday tomorrow there here what where who why how yes no
+having being much enough needless suffice
 """.split())
 NP_NOUNS = set("""
 official officials spokesperson spokesman spokeswoman spokespeople minister ministers ministry secretary

@@ -320,3 +320,8 @@ def test_scorer_cli_output(capsys):
     assert "extraction P/R/F1" in out and "direct+partial" in out and "indirect" in out
     assert quote_eval.main([str(p) for p in GOLD_FILES[:2]] + ["--speakers", str(REGISTRY_FILE)]) == 0
     assert "pooled over 2 files" in capsys.readouterr().out
+
+
+def test_having_said_that_is_not_a_speaker():
+    quotes = extract_quotes("Having said that, we wish to reiterate that reform is needed.")
+    assert all(q.speaker != "Having" for q in quotes)
