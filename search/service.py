@@ -230,7 +230,7 @@ class SearchService:
     def _by_relevance(live: Live, parsed: ParsedQuery, ranked: list[_Match]) -> list[_Match]:
         """BM25 order, the top re-ranked by the proximity of the query's words."""
         top = heapq.nsmallest(RERANK_DEPTH, ranked, key=lambda m: (-m.score, m.docnum))
-        if len(parsed.terms) > 1:
+        if len(parsed.terms) > 1 and parsed.loose:  # a lone phrase is as close as it gets
             boosts = proximity_boosts(live.searcher, parsed.field, parsed.terms,
                                       [m.docnum for m in top])
             for m in top:
