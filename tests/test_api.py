@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -214,3 +215,22 @@ def test_every_document_hit_has_its_best_passage_highlighted(client):
 def test_field_syntax_with_a_quoted_value(client):
     result = get(client, '/api/search?q=speaker:"Lloyd Austin"&unit=quotes')
     assert not result["warnings"] and result["total"] == 3
+
+
+def test_time_limit_returns_partial_results_flagged(tmp_path, corpus):
+    from search.config import load_config
+    from search.indexer import build
+    from search.query import SearchRequest
+    from search.service import SearchService
+
+    from .conftest import speeches, write_config
+
+    (corpus / "speeches.jsonl").write_text(speeches(100))
+    config = load_config(write_config(tmp_path, corpus))
+    assert build(config).ok
+    service = SearchService(config)
+    service.limits = dataclasses.replace(service.limits, time_limit=1e-9)
+    result = service.search(SearchRequest(q="delegation", unit="passages"))
+    assert result["partial"] is True
+    assert any("partial" in w for w in result["warnings"])
+    assert 0 < result["total"] < 100 * 12
