@@ -100,9 +100,10 @@ def document_units(doc: Document, registry: SpeakerRegistry, file_key: str, text
         for n, paragraph in enumerate(doc.paragraphs):
             yield dict(common, key=f"{doc.id}#p{n}", unit="passage", position=n,
                        passage_text=postings(fmt, per_paragraph[n]), body=paragraph)
+    own = {s.name: s for s in speakers}  # a speech's speaker, with the record's role and country
     for n, quote in enumerate(quote_list):
         name = registry.canonical(quote.speaker) if quote.speaker else None
-        speaker = describe(name, doc, registry) if name else None
+        speaker = (own.get(name) or describe(name, doc, registry)) if name else None
         yield dict(
             common,
             key=f"{doc.id}#q{n}",
