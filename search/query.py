@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
-from .matchers import ExactPhrase, MinMatch, use_exact_phrases
+from .matchers import MinMatch, use_exact_phrases
 from .readers import parse_date
 from .schema import FACETS, SEARCH_FIELDS
 
@@ -225,8 +225,8 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> Parse
     if len(terms) > limits.max_terms:
         raise RequestError("too_many_terms", f"the query has {len(terms)} terms; the limit is "
                                              f"{limits.max_terms}", "q")
-    phrases = [list(p.words) for p in query.leaves() if isinstance(p, ExactPhrase)
-               and p.fieldname == field]
+    phrases = [list(p.words) for p in query.leaves() if isinstance(p, wq.Phrase)
+               and p.fieldname == field]  # "..." and hyphenated words alike
     words = list(dict.fromkeys(t.decode() if isinstance(t, bytes) else t for t in terms))
     loose = [t.text for t in query.leaves() if isinstance(t, wq.Term) and t.fieldname == field]
     if "title" in SEARCH_FIELDS[unit] and words:

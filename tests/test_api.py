@@ -234,3 +234,8 @@ def test_time_limit_returns_partial_results_flagged(tmp_path, corpus):
     assert result["partial"] is True
     assert any("partial" in w for w in result["warnings"])
     assert 0 < result["total"] < 100 * 12
+
+
+def test_hyphenated_words_are_highlighted_as_one_span(client):
+    result = get(client, "/api/search?q=rules-based&unit=passages")
+    assert all("<mark>rules-based</mark>" in h["snippets"][0] for h in result["hits"])
