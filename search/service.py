@@ -271,7 +271,8 @@ class SearchService:
         if request.unit == "documents":
             doc_ids = [h["id"] for h in hits]
             best = self._best_passages(live, parsed, doc_ids) if request.highlight else {}
-            quotes = self._matching_quotes(live, request, doc_ids) if request.q else {}
+            quoting = [h["id"] for h in hits if h["meta"].get("quotes")]  # most speeches: none
+            quotes = self._matching_quotes(live, request, quoting) if request.q and quoting else {}
             for hit in hits:
                 passage = best.get(hit["id"])
                 hit["passage"] = passage["key"] if passage else None
