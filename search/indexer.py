@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.query import Term
 
 from .config import Config
 from .document import Problem

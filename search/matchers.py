@@ -20,7 +20,6 @@ words do not flood the results.
 
 from __future__ import annotations
 
-from whoosh import matching
 from whoosh.matching import ListMatcher, NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.qparser import PhrasePlugin
 from whoosh.qparser.syntax import attach

@@ -37,7 +37,7 @@ from .query import (UNITS, Limits, ParsedQuery, RequestError, SearchRequest, che
 from .spelling import suggest
 from .schema import SEARCH_FIELDS, day_number
 from .scoring import FastBM25F
-from .store import IndexMissing, IndexStore
+from .store import IndexStore
 
 RERANK_DEPTH = 30  # the first three pages: reading positions costs ~0.2 ms a document
 
