@@ -18,6 +18,7 @@ How a search runs, and why it is fast on Whoosh:
 from __future__ import annotations
 
 import heapq
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -37,8 +38,9 @@ from .query import (UNITS, Limits, ParsedQuery, RequestError, SearchRequest, che
 from .spelling import suggest
 from .schema import SEARCH_FIELDS, day_number
 from .scoring import FastBM25F
-from .store import IndexStore
+from .store import IndexMissing, IndexStore
 
+logger = logging.getLogger(__name__)
 RERANK_DEPTH = 30  # the first three pages: reading positions costs ~0.2 ms a document
 
 
@@ -144,13 +146,32 @@ class SearchService:
             if live is not None and now - self._checked < 1.0:
                 return live
             self._checked = now
-            name = self.store.current_name()
-            if live is None or name != live.version or not live.searcher.up_to_date():
-                # A fresh searcher, not Searcher.refresh(): refresh marks the old
-                # searcher closed under any request still reading from it.
-                _, ix = self.store.open()
-                self._swap(Live(name, ix.searcher(weighting=FastBM25F())))
+            try:
+                self._reopen(live)
+            except Exception as exc:
+                if live is None:
+                    if isinstance(exc, IndexMissing):
+                        raise
+                    raise IndexMissing(f"the index cannot be opened ({type(exc).__name__}: "
+                                       f"{exc}): rebuild it with 'dipsearch index --rebuild'"
+                                       ) from exc
+                logger.warning("index did not open, still answering from %s: %s",
+                               live.version, exc)
             return self._live
+
+    def _reopen(self, live: Live | None) -> None:
+        """Open the published version if it is not the one in use.
+
+        A fresh searcher, not Searcher.refresh(): refresh marks the old searcher
+        closed under any request still reading from it. A damaged index fails
+        in Whoosh with IndexError, TypeError, EOFError or OSError, some only
+        when the searcher is made; ``live()`` then keeps the version it has
+        (its segment files stay readable even once deleted).
+        """
+        name = self.store.current_name()
+        if live is None or name != live.version or not live.searcher.up_to_date():
+            _, ix = self.store.open()
+            self._swap(Live(name, ix.searcher(weighting=FastBM25F())))
 
     def _swap(self, live: Live) -> None:
         # The old searcher is left to the garbage collector: a request in
@@ -263,8 +284,8 @@ class SearchService:
 
     def _hits(self, live: Live, parsed: ParsedQuery, request: SearchRequest,
               page: list[_Match]) -> list[dict]:
-        searcher = live.searcher
         hits = [live.hit(m.docnum, m.score) for m in page]
+        bodies = [hit.pop("body") or "" for hit in hits]
         if not hits:
             return hits
         terms, phrases = set(parsed.loose), parsed.phrases
@@ -282,8 +303,7 @@ class SearchService:
                 hit["quotes"] = [_quote(q, live.highlighter, terms, phrases)
                                  for q in quotes.get(hit["id"], [])]
         else:
-            for hit, m in zip(hits, page):
-                body = searcher.stored_fields(m.docnum).get("body", "")
+            for hit, body in zip(hits, bodies):
                 hit["snippets"] = [live.highlighter.snippet(body, terms, phrases)[0]] \
                     if request.highlight and body else []
                 if request.unit == "quotes":
@@ -336,7 +356,7 @@ class SearchService:
         passages = sorted((u for u in units if u["unit"] == "passage"), key=lambda u: u["position"])
         quotes = sorted((u for u in units if u["unit"] == "quote"), key=lambda u: u["position"])
         out = _hit(doc, None)
-        out.pop("meta")
+        del out["meta"], out["body"]
         out["paragraphs"] = [p["body"] for p in passages]
         out["quotes"] = [dict(q["meta"]["quote"], id=q["key"], context=q["meta"].get("context"),
                               speakers=q["meta"].get("speakers", [])) for q in quotes]
@@ -382,9 +402,9 @@ class SearchService:
         _, _, ranked, _ = self._run(live, parsed, request)
         for m in ranked[:cap]:
             hit = live.hit(m.docnum, m.score)
-            meta = hit.pop("meta")
+            meta, body = hit.pop("meta"), hit.pop("body")
             if request.unit != "documents":
-                hit["text"] = live.searcher.stored_fields(m.docnum).get("body")
+                hit["text"] = body
             if request.unit == "quotes":
                 hit["quote"] = meta.get("quote")
             yield hit
@@ -420,7 +440,8 @@ def _hit(fields: dict, score: float | None) -> dict:
         "country": meta.get("country"),
         "speakers": meta.get("speakers", []),
         "score": score,
-        "meta": meta,
+        "meta": meta,         # internal: popped before a hit leaves the service
+        "body": fields.get("body"),  # internal too: a passage's or quote's text
     }
 
 

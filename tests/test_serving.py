@@ -19,9 +19,9 @@ from whoosh.query import Term
 
 from search.config import load_config
 from search.indexer import build
+from search.service import SearchService
 from search.store import IndexStore
 from web import create_app
-from web.health import GuardedService
 
 from .conftest import (BEARER, ROOT, fetch, free_port, speeches, wait_until, with_sections,
                        write_config)
@@ -140,7 +140,7 @@ def test_an_open_version_stays_readable_after_it_is_pruned(tmp_path, corpus):
     """Why keep_versions may be small: a worker's searcher keeps a pruned version readable."""
     config = load_config(write_config(tmp_path, corpus, keep_versions=1))
     first = build(config).version
-    live = GuardedService(config).live()
+    live = SearchService(config).live()
     assert build(config, rebuild=True).version != first
     assert not (config.index_dir / "versions" / first).exists()
     documents = list(live.searcher.documents(unit="document"))

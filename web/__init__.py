@@ -11,6 +11,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from search.config import Config
+from search.service import SearchService
 
 JSON_PREFIXES = ("/api/", "/admin/")
 
@@ -22,10 +23,10 @@ def create_app(config: Config) -> Flask:
 
     from .admin import init_admin
     from .api import api, http_error
-    from .health import GuardedService, health
+    from .health import health
     from .pages import pages, render_error
     from .security import init_security
-    app.extensions["search_service"] = GuardedService(config)
+    app.extensions["search_service"] = SearchService(config)
     init_security(app)
     app.register_blueprint(api)
     app.register_blueprint(pages)
