@@ -6,8 +6,10 @@ all in one Whoosh commit (atomic for readers). ``rebuild`` writes a new
 version beside the live one and publishes it only when complete.
 
 The index itself records which file versions it holds (the ``file_key`` term
-is ``path@sha256``), so there is no side manifest that a crash could leave
-out of step with the index.
+is ``path@format:sha256``), so there is no side manifest that a crash could
+leave out of step with the index. ``INDEX_FORMAT`` is part of the key: when a
+new version of this program stores units differently, the next incremental
+run re-indexes every file instead of mixing the two forms.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from whoosh import index as whoosh_index
 from .config import Config
 from .document import Problem
 from .readers import is_supported, read_file
-from .schema import build_schema
+from .schema import INDEX_FORMAT, build_schema
 from .speakers import SpeakerRegistry
 from .store import IndexStore
-from .units import document_units, extract_document_quotes
+from .units import QuoteExtractor, extract_document_quotes, prepare
+from .writer import Build
 
 Progress = Callable[[int], None]
 ProgressFactory = Callable[[int], Progress]
@@ -135,7 +138,7 @@ def _plan(files: list[tuple[Path, Path]], existing: _Existing
     for path, root in files:
         rel = path.relative_to(root).as_posix()
         current.add(rel)
-        key = f"{rel}@{file_hash(path)}"
+        key = f"{rel}@{INDEX_FORMAT}:{file_hash(path)}"
         if key not in existing.file_keys:
             todo.append(_FilePlan(path, root, rel, key, existing.docs_by_file.get(rel, set())))
     changed = {plan.rel for plan in todo}
@@ -184,39 +187,32 @@ def build(config: Config, *, rebuild: bool = False, procs: int | None = None,
 
 def _write(ix, config: Config, files: list[tuple[Path, Path]], existing: _Existing,
            report: IndexReport, procs: int | None, progress: ProgressFactory | None) -> None:
-    procs = procs or config.get("index", "procs")
     registry = SpeakerRegistry.load(config.speakers_path)
     registry.seed(existing.speakers)
-    options = dict(passages=config.get("index", "passages"),
-                   quotes=extract_document_quotes if config.get("index", "quotes") else None)
+    quotes = extract_document_quotes if config.get("index", "quotes") else None
     todo, removed, taken = _plan(files, existing)
     report.unchanged_files = len(files) - len(todo)
     tick = progress(estimate_documents([(p.path, p.root) for p in todo])) if progress else _no_tick
-    writer = ix.writer(procs=procs, limitmb=config.get("index", "limitmb"),
-                       multisegment=procs > 1)
+    build = Build(ix, ix.storage.folder, procs or config.get("index", "procs"),
+                  config.get("index", "limitmb"), config.get("index", "passages"))
     try:
         for plan in todo:
-            _delete(writer, plan.old_ids)
-            new_ids = _write_file(writer, plan, config, registry, options, taken, report, tick)
+            build.delete(plan.old_ids)
+            new_ids = _write_file(build, plan, config, registry, quotes, taken, report, tick)
             report.deleted += len(plan.old_ids - new_ids)
         for ids in removed.values():
-            _delete(writer, ids)
+            build.delete(ids)
             report.deleted += len(ids)
+        build.commit()
     except BaseException:
-        writer.cancel()
+        build.cancel()
         raise
-    writer.commit()
+    report.units = build.units
 
 
-def _delete(writer, doc_ids: set[str]) -> None:
-    """Remove every unit (document, passages, quotes) of these documents."""
-    for doc_id in doc_ids:
-        writer.delete_by_term("doc_id", doc_id)
-
-
-def _write_file(writer, plan: _FilePlan, config: Config, registry: SpeakerRegistry,
-                options: dict, taken: dict[str, str], report: IndexReport, tick: Progress
-                ) -> set[str]:
+def _write_file(build: Build, plan: _FilePlan, config: Config, registry: SpeakerRegistry,
+                quotes: QuoteExtractor | None, taken: dict[str, str], report: IndexReport,
+                tick: Progress) -> set[str]:
     """Index one file's documents; returns the ids it now holds."""
     new_ids: set[str] = set()
     max_chars = config.get("corpus", "max_document_chars")
@@ -234,9 +230,7 @@ def _write_file(writer, plan: _FilePlan, config: Config, registry: SpeakerRegist
             continue
         taken[item.id] = f"{item.path}:{item.line}"
         new_ids.add(item.id)
-        for unit in document_units(item, registry, plan.key, writer.schema["text"], **options):
-            writer.add_document(**{k: v for k, v in unit.items() if v is not None})
-            report.units += 1
+        build.add(prepare(item, registry, plan.key, quotes))
         if item.id in plan.old_ids:
             report.updated += 1
         else:

@@ -26,6 +26,8 @@ from whoosh.qparser.syntax import attach
 from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
 from whoosh.util import make_binary_tree
 
+from .blocks import positioned
+
 
 class ExactPhrase(Phrase):
     """A phrase whose words must stand at the given offsets from the first word."""
@@ -57,42 +59,39 @@ class ExactPhrase(Phrase):
         order = sorted(range(len(self.words)),
                        key=lambda i: reader.doc_frequency(self.fieldname, self.words[i]))
         terms = [Term(self.fieldname, self.words[i]) for i in order]
-        ids, scores = phrase_matches(
-            [t.matcher(searcher, context) for t in terms],
-            [self.offsets[i] for i in order],
-            [t.matcher(searcher, context) for t in terms])
+        ids, scores = phrase_matches([t.matcher(searcher, context) for t in terms],
+                                     [self.offsets[i] for i in order])
         if not ids:
             return NullMatcher()
         return ListMatcher(ids, weights=[s * self.boost for s in scores])
 
 
-def phrase_matches(leaves: list, offsets: list[int], listing: list) -> tuple[list[int], list[float]]:
+def phrase_matches(leaves: list, offsets: list[int]) -> tuple[list[int], list[float]]:
     """Documents (and scores) where every word stands at its offset from a common start.
 
-    Evaluated eagerly, outside Whoosh's matcher tree: candidates are the set
-    intersection of the words' document lists, and positions are read word
-    by word (rarest first) only until a candidate fails. Whoosh's
-    intersection-of-spans matchers spent most of a phrase query's time on
-    calls between matcher objects, not on positions.
+    Evaluated eagerly, word by word from the rarest: its postings give the
+    candidates and where each phrase could start; every other word is read
+    only in the blocks that hold a remaining candidate (``search.blocks``),
+    and a candidate drops out at the first word not in its place. Whoosh's
+    own phrase matchers spent most of a query's time on calls between matcher
+    objects and on decoding blocks that held no candidate.
     """
-    candidates = set(listing[0].all_ids())
-    for matcher in listing[1:]:
-        candidates.intersection_update(matcher.all_ids())
-    ids: list[int] = []
-    scores: list[float] = []
-    for doc in sorted(candidates):
-        starts = None
-        for leaf, offset in zip(leaves, offsets):
-            if leaf.id() < doc:
-                leaf.skip_to(doc)
-            found = {p - offset for p in leaf.value_as("positions")}
-            starts = found if starts is None else starts & found
-            if not starts:
-                break
-        if starts:
-            ids.append(doc)
-            scores.append(sum(leaf.score() for leaf in leaves))
-    return ids, scores
+    starts: dict[int, set[int]] | None = None
+    scores: dict[int, float] = {}
+    for leaf, offset in zip(leaves, offsets):
+        found: dict[int, set[int]] = {}
+        for doc in positioned(leaf, None if starts is None else sorted(starts)):
+            at = {p - offset for p in leaf.value_as("positions")}
+            if starts is not None:
+                at &= starts[doc]
+            if at:
+                found[doc] = at
+                scores[doc] = scores.get(doc, 0.0) + leaf.score()
+        starts = found
+        if not starts:
+            return [], []
+    ids = sorted(starts)
+    return ids, [scores[d] for d in ids]
 
 
 def within_unit(query, unit: str, own_fields: tuple[str, ...]):

@@ -64,18 +64,23 @@ def analyse(analyzer, text: str) -> tuple[Positions, int]:
     return positions, end
 
 
-def analyse_paragraphs(analyzer, paragraphs: list[str]) -> tuple[list[Positions], Positions]:
-    """Each paragraph's positions, and the whole document's with paragraphs set apart."""
+def analyse_paragraphs(analyzer, paragraphs: list[str]
+                       ) -> tuple[list[Positions], Positions, list[int]]:
+    """Each paragraph's positions, the whole document's with paragraphs set apart, and
+    where each paragraph starts in the document (one more entry: where a next would)."""
     per_paragraph: list[Positions] = []
     document: Positions = defaultdict(list)
+    starts: list[int] = []
     base = 0
     for paragraph in paragraphs:
         positions, end = analyse(analyzer, paragraph)
         per_paragraph.append(positions)
+        starts.append(base)
         for term, found in positions.items():
             document[term].extend(base + p for p in found)
         base += end + PARAGRAPH_GAP
-    return per_paragraph, document
+    starts.append(base)
+    return per_paragraph, document, starts
 
 
 def postings(fmt: formats.Positions, positions: Positions) -> Analyzed:

@@ -5,7 +5,8 @@ sentence once each, pages apart, about as well as the speech that contains
 the sentence. Reading the positions of the query's words in the top
 documents and finding the smallest window that holds the most distinct ones
 separates the two cheaply: positions are decoded only for those few
-documents, from postings the search already warmed.
+documents. The same positions then say which paragraph of a hit to show
+(``search.passages``), so a request reads them once (``PositionReader``).
 """
 
 from __future__ import annotations
@@ -15,37 +16,61 @@ from whoosh.reading import TermNotFound
 WEIGHT = 1.5      # an exact run of all the words multiplies the score by 1 + WEIGHT
 SLACK_SCALE = 10  # ten extra words inside the window halve the bonus
 
+Found = list[tuple[int, int]]  # (position, index of the word in the query's terms)
 
-def proximity_boosts(searcher, field: str, terms: list[str], docnums: list[int]
-                     ) -> dict[int, float]:
-    """A score multiplier per document: 1.0 (scattered or one word) to 1 + WEIGHT."""
-    reader = searcher.reader()
-    wanted = sorted(docnums)
-    hits: dict[int, list[tuple[int, int]]] = {}
-    for index, term in enumerate(terms):
-        try:
-            postings = reader.postings(field, term)
-        except TermNotFound:
-            continue
+
+class PositionReader:
+    """Positions of the query's words in documents, each document read once per request."""
+
+    def __init__(self, searcher, field: str, terms: list[str]) -> None:
+        self.searcher = searcher
+        self.field = field
+        self.terms = terms
+        self._found: dict[int, Found] = {}
+        self._read: set[int] = set()
+
+    def of(self, docnums: list[int]) -> dict[int, Found]:
+        """(position, word) pairs by document, sorted by position; absent when none."""
+        missing = sorted(set(docnums) - self._read)
+        if missing:
+            self._read_postings(missing)
+        return {d: self._found[d] for d in docnums if d in self._found}
+
+    def _read_postings(self, wanted: list[int]) -> None:
+        """One forward pass over each word's postings, skipping to the wanted documents."""
+        reader = self.searcher.reader()
+        self._read.update(wanted)
+        for index, term in enumerate(self.terms):
+            try:
+                postings = reader.postings(self.field, term)
+            except TermNotFound:
+                continue
+            for doc in wanted:
+                if not postings.is_active():
+                    break
+                if postings.id() < doc:
+                    postings.skip_to(doc)
+                if postings.is_active() and postings.id() == doc:
+                    self._found.setdefault(doc, []).extend(
+                        (p, index) for p in postings.value_as("positions"))
         for doc in wanted:
-            if not postings.is_active():
-                break
-            if postings.id() < doc:
-                postings.skip_to(doc)
-            if postings.is_active() and postings.id() == doc:
-                hits.setdefault(doc, []).extend((p, index) for p in postings.value_as("positions"))
+            if doc in self._found:
+                self._found[doc].sort()
+
+
+def proximity_boosts(found: dict[int, Found], n_terms: int) -> dict[int, float]:
+    """A score multiplier per document: 1.0 (scattered or one word) to 1 + WEIGHT."""
     boosts = {}
-    for doc, positions in hits.items():
-        positions.sort()
-        found, span = smallest_window(positions)
-        coverage = found / len(terms)
-        slack = max(0, span - found)
+    for doc, positions in found.items():
+        distinct, span = smallest_window(positions)
+        coverage = distinct / n_terms
+        slack = max(0, span - distinct)
         boosts[doc] = 1.0 + WEIGHT * coverage * coverage / (1.0 + slack / SLACK_SCALE) \
-            if found > 1 else 1.0
+            if distinct > 1 else 1.0
     return boosts
 
 
-def smallest_window(positions: list[tuple[int, int]]) -> tuple[int, int]:
+def smallest_window(positions: Found) -> tuple[int, int]:
     """(distinct words, width) of the narrowest window holding every distinct word present."""
     distinct = len({term for _, term in positions})
     counts: dict[int, int] = {}

@@ -35,6 +35,9 @@ from .analysis import make_analyzer
 from .postings import ReusablePositions
 
 SEPARATOR = "\x1f"
+# What units hold, as a number: changing it makes the next ``dipsearch index`` re-read
+# every file (2: paragraph starts on documents; a document's units are consecutive).
+INDEX_FORMAT = 2
 FACETS = ("speaker", "country", "type", "source")
 UNITS = ("document", "passage", "quote")
 # The fields a query searches, by unit: documents by text and title, the others by their text.

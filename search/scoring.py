@@ -23,10 +23,25 @@ def field_lengths(reader, fieldname: str) -> array | None:
     cache = reader.__dict__.setdefault("_dipsearch_lengths", {})
     if fieldname not in cache:
         perdoc = getattr(reader, "_perdoc", None)
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
-        cache[fieldname] = None if column is None else array(
-            "l", (_DECODE[b] for b in column))
+        cache[fieldname] = perdoc_lengths(perdoc, fieldname) if perdoc else None
     return cache[fieldname]
+
+
+def perdoc_lengths(perdoc, fieldname: str) -> array | None:
+    """The lengths column of a segment's per-document reader, decoded (None if absent)."""
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    return None if column is None else decoded_lengths(column, perdoc.doc_count_all())
+
+
+def decoded_lengths(column, doccount: int) -> array:
+    """A one-byte length column decoded in one pass over its bytes (~100x a read per document)."""
+    count = getattr(column, "_count", None)
+    if getattr(column, "_typecode", None) != "B" or count is None:
+        return array("l", (_DECODE[b] for b in column))
+    raw = column._dbfile.get(column._basepos, count)
+    lengths = array("l", map(_DECODE.__getitem__, raw))
+    lengths.extend([_DECODE[column._default]] * (doccount - count))
+    return lengths
 
 
 class FastBM25F(BM25F):

@@ -26,13 +26,14 @@ from functools import lru_cache
 from typing import Iterator
 
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, UnlimitedCollector, UnsortedCollector
 
+from .collect import scan
 from .config import Config
 from .facets import FacetColumns, apply_filters, facet_counts, year_histogram
 from .highlight import Highlighter
 from .matchers import within_unit
-from .proximity import proximity_boosts
+from .passages import best_paragraph, phrase_layouts
+from .proximity import PositionReader, proximity_boosts
 from .query import (UNITS, Limits, ParsedQuery, RequestError, SearchRequest, check_expansions,
                     encode_cursor, parse_query)
 from .spelling import suggest
@@ -76,43 +77,25 @@ class Live:
             fields["meta"] = self.document_meta(fields["doc_id"])
         return _hit(fields, score)
 
+    def passage(self, docnum: int, doc_id: str, index: int) -> dict | None:
+        """The stored fields of paragraph ``index`` of the document unit at ``docnum``.
+
+        A document's units are indexed as one group (search.indexer), so its
+        passages follow it: one stored-fields read. An index written
+        otherwise is still answered, by reading the document's units.
+        """
+        if docnum + 1 + index < self.searcher.doc_count_all():
+            fields = self.searcher.stored_fields(docnum + 1 + index)
+            if fields.get("doc_id") == doc_id and fields.get("position") == index \
+                    and fields.get("unit") == "passage":
+                return fields
+        return next((f for f in self.searcher.documents(doc_id=doc_id)
+                     if f.get("unit") == "passage" and f.get("position") == index), None)
+
     # Whoosh filters accept a set, not a frozenset: these cached sets are never mutated.
     def _unit_docs(self, unit: str) -> set[int]:
         return set(self.searcher.docs_for_query(wq.Term("unit", unit)))
 
-
-
-class _Deadline:
-    """Collect every match until a deadline.
-
-    Whoosh's TimeLimitCollector uses SIGALRM (main thread only) or a timer
-    thread per search; checking the clock every 256 matches is enough. No
-    matcher replacement either: it prunes zero-quality branches (a zero-boost
-    unit term), which only pays off for top-N searches; these want all.
-    """
-
-    def __init__(self, deadline: float) -> None:
-        super().__init__()
-        self.deadline = deadline
-        self.replace = 0
-
-    def collect_matches(self) -> None:
-        collect = self.collect
-        for n, sub_docnum in enumerate(self.matches()):
-            collect(sub_docnum)
-            if not n & 255 and time.monotonic() > self.deadline:
-                raise TimeLimit()
-
-
-class ScoredDeadline(_Deadline, UnlimitedCollector):
-    """Every match with its score: items are (score, docnum)."""
-
-
-class DocsDeadline(_Deadline, UnsortedCollector):
-    """Every match, unscored: items are docnums."""
-
-    def collect(self, sub_docnum: int) -> None:
-        self.items.append(self.offset + sub_docnum)
 
 
 @dataclass
@@ -185,7 +168,8 @@ class SearchService:
         started = time.perf_counter()
         live = self.live()
         parsed = self._parse(live, request)
-        passing, all_but, ranked, partial = self._run(live, parsed, request)
+        positions = PositionReader(live.searcher, parsed.field, parsed.terms)
+        passing, all_but, ranked, partial = self._run(live, parsed, request, positions)
         page, next_key = self._page(live, request, ranked, len(passing))
         response = {
             "total": len(passing),
@@ -195,7 +179,7 @@ class SearchService:
                       "date_from": _iso(request.date_from), "date_to": _iso(request.date_to)},
             "warnings": parsed.warnings + (["the search ran out of time: results are partial"]
                                            if partial else []),
-            "hits": self._hits(live, parsed, request, page),
+            "hits": self._hits(live, parsed, request, page, positions),
             "facets": facet_counts(live.columns, request.facets, request.filters, passing,
                                    all_but, request.facet_size),
             "histogram": year_histogram(live.columns, all_but.get("year", passing)),
@@ -213,8 +197,8 @@ class SearchService:
         check_expansions(parsed.query, live.searcher.reader(), self.limits.max_expansions)
         return parsed
 
-    def _run(self, live: Live, parsed: ParsedQuery, request: SearchRequest
-             ) -> tuple[list[int], dict, list[_Match], bool]:
+    def _run(self, live: Live, parsed: ParsedQuery, request: SearchRequest,
+             positions: PositionReader) -> tuple[list[int], dict, list[_Match], bool]:
         """Matches passing the filters, per-facet match lists, the ranked matches, partial.
 
         One pass collects every match (scored only for a relevance sort), so
@@ -224,20 +208,12 @@ class SearchService:
         unit = UNITS[request.unit]
         query = within_unit(parsed.query, unit, SEARCH_FIELDS[unit])
         by_relevance = request.sort == "relevance" and bool(request.q)
-        collector = (ScoredDeadline if by_relevance else DocsDeadline)(
-            time.monotonic() + self.limits.time_limit)
-        partial = False
-        try:
-            live.searcher.search_with_collector(query, collector)
-        except TimeLimit:
-            partial = True
-        scores = dict((d, s) for s, d in collector.items) if by_relevance else {}
-        passing, all_but = apply_filters(list(scores) if by_relevance else collector.items,
-                                         _filter_tests(live, request))
+        scores, partial = scan(live.searcher, query, time.monotonic() + self.limits.time_limit)
+        passing, all_but = apply_filters(sorted(scores), _filter_tests(live, request))
         if not by_relevance:
             return passing, all_but, self._by_date(live, request, passing), partial
         ranked = [_Match(scores[d], d) for d in passing]
-        return passing, all_but, self._by_relevance(live, parsed, ranked), partial
+        return passing, all_but, self._by_relevance(parsed, ranked, positions), partial
 
     @staticmethod
     def _by_date(live: Live, request: SearchRequest, docnums: list[int]) -> list[_Match]:
@@ -248,12 +224,12 @@ class SearchService:
         return ranked
 
     @staticmethod
-    def _by_relevance(live: Live, parsed: ParsedQuery, ranked: list[_Match]) -> list[_Match]:
+    def _by_relevance(parsed: ParsedQuery, ranked: list[_Match], positions: PositionReader
+                      ) -> list[_Match]:
         """BM25 order, the top re-ranked by the proximity of the query's words."""
         top = heapq.nsmallest(RERANK_DEPTH, ranked, key=lambda m: (-m.score, m.docnum))
         if len(parsed.terms) > 1 and parsed.loose:  # a lone phrase is as close as it gets
-            boosts = proximity_boosts(live.searcher, parsed.field, parsed.terms,
-                                      [m.docnum for m in top])
+            boosts = proximity_boosts(positions.of([m.docnum for m in top]), len(parsed.terms))
             for m in top:
                 m.score *= boosts.get(m.docnum, 1.0)
         top_set = {m.docnum for m in top}
@@ -283,15 +259,15 @@ class SearchService:
     # -- hits ----------------------------------------------------------------
 
     def _hits(self, live: Live, parsed: ParsedQuery, request: SearchRequest,
-              page: list[_Match]) -> list[dict]:
+              page: list[_Match], positions: PositionReader) -> list[dict]:
         hits = [live.hit(m.docnum, m.score) for m in page]
         bodies = [hit.pop("body") or "" for hit in hits]
         if not hits:
             return hits
         terms, phrases = set(parsed.loose), parsed.phrases
         if request.unit == "documents":
-            doc_ids = [h["id"] for h in hits]
-            best = self._best_passages(live, parsed, doc_ids) if request.highlight else {}
+            best = self._best_passages(live, parsed, page, hits, positions) \
+                if request.highlight else {}
             quoting = [h["id"] for h in hits if h["meta"].get("quotes")]  # most speeches: none
             quotes = self._matching_quotes(live, request, quoting) if request.q and quoting else {}
             for hit in hits:
@@ -313,36 +289,30 @@ class SearchService:
             hit.pop("meta", None)
         return hits
 
-    def _best_passages(self, live: Live, parsed: ParsedQuery, doc_ids: list[str]) -> dict:
-        """Per document, the stored fields of the passage that best matches the query's words.
-
-        The document ids are part of the query, not a filter, so Whoosh reads
-        only these documents' postings.
-        """
-        words = [wq.Term("passage_text", t) for t in parsed.terms]
-        if not words:
+    @staticmethod
+    def _best_passages(live: Live, parsed: ParsedQuery, page: list[_Match], hits: list[dict],
+                       positions: PositionReader) -> dict[str, dict]:
+        """Per document hit, the stored fields of the paragraph that best matches the query."""
+        if not parsed.terms:
             return {}
-        query = wq.And([_any_doc(doc_ids), wq.Or(words)])
-        best: dict[str, dict] = {}
-        for hit in live.searcher.search(query, limit=None):
-            fields = hit.fields()
-            best.setdefault(fields["doc_id"], fields)
-            if len(best) == len(doc_ids):
-                break
+        found = positions.of([m.docnum for m in page])
+        weights = [live.searcher.idf("passage_text", t) for t in parsed.terms]
+        layouts = phrase_layouts(parsed.query, parsed.field, parsed.terms)
+        best = {}
+        for m, hit in zip(page, hits):
+            index = best_paragraph(found.get(m.docnum, []), hit["meta"].get("starts", []),
+                                   weights, layouts)
+            fields = live.passage(m.docnum, hit["id"], index) if index is not None else None
+            if fields:
+                best[hit["id"]] = fields
         return best
 
     def _matching_quotes(self, live: Live, request: SearchRequest, doc_ids: list[str]) -> dict:
         """Per document, up to three of its quotes that match the query themselves."""
         parsed = parse_query(request.q, live.searcher.schema, self.limits, "quote")
-        query = wq.And([_any_doc(doc_ids), within_unit(parsed.query, "quote",
-                                                       SEARCH_FIELDS["quote"])])
-        found: dict[str, list[dict]] = {}
-        for hit in live.searcher.search(query, limit=None):
-            fields = hit.fields()
-            group = found.setdefault(fields["doc_id"], [])
-            if len(group) < 3:
-                group.append(fields)
-        return found
+        query = within_unit(parsed.query, "quote", SEARCH_FIELDS["quote"])
+        return {doc_id: [live.searcher.stored_fields(d) for d in sorted(docnums)]
+                for doc_id, docnums in _best_units(live, query, doc_ids, 3).items()}
 
     # -- documents, speakers, stats ------------------------------------------
 
@@ -399,7 +369,8 @@ class SearchService:
         """Every hit of a search (up to ``cap``), without snippets, for CSV and JSON Lines."""
         live = self.live()
         parsed = self._parse(live, request)
-        _, _, ranked, _ = self._run(live, parsed, request)
+        positions = PositionReader(live.searcher, parsed.field, parsed.terms)
+        _, _, ranked, _ = self._run(live, parsed, request, positions)
         for m in ranked[:cap]:
             hit = live.hit(m.docnum, m.score)
             meta, body = hit.pop("meta"), hit.pop("body")
@@ -410,10 +381,44 @@ class SearchService:
             yield hit
 
 
-def _any_doc(doc_ids: list[str]) -> wq.Query:
-    # Whoosh prunes zero-boost branches of a union, so these keep weight 1: the
-    # same for every unit of a document, it does not change which one is best.
-    return wq.Or([wq.Term("doc_id", d) for d in doc_ids])
+def _best_units(live: Live, query: wq.Query, doc_ids: list[str], keep: int
+                ) -> dict[str, list[int]]:
+    """Per document, its ``keep`` units scoring highest on ``query`` (best first).
+
+    A document's units are runs of consecutive document numbers (one run
+    unless a multi-process build split it between segments). A matcher only
+    moves forward, so it skips to each run in ascending order and steps
+    through it: only matching units cost a step. Ties go to the earlier unit.
+    """
+    reader = live.searcher.reader()
+    runs = sorted(run for doc_id in doc_ids if ("doc_id", doc_id) in reader
+                  for run in _runs(reader.postings("doc_id", doc_id).all_ids(), doc_id))
+    matcher = query.matcher(live.searcher, live.searcher.context())
+    scored: dict[str, list[tuple[float, int]]] = {}
+    for first, last, doc_id in runs:
+        if not matcher.is_active():
+            break
+        if matcher.id() < first:
+            matcher.skip_to(first)
+        while matcher.is_active() and matcher.id() <= last:
+            scored.setdefault(doc_id, []).append((-matcher.score(), matcher.id()))
+            matcher.next()
+    return {doc_id: [d for _, d in heapq.nsmallest(keep, found)]
+            for doc_id, found in scored.items()}
+
+
+def _runs(docnums: Iterator[int], label: str) -> Iterator[tuple[int, int, str]]:
+    """(first, last, label) for each run of consecutive numbers in an ascending sequence."""
+    first = last = None
+    for d in docnums:
+        if last is not None and d == last + 1:
+            last = d
+            continue
+        if first is not None:
+            yield first, last, label
+        first = last = d
+    if first is not None:
+        yield first, last, label
 
 
 def _filter_tests(live: Live, request: SearchRequest) -> dict:

@@ -38,6 +38,8 @@ def _outside_phrases(q: str) -> str:
 
 
 def _better_term(reader, term: str) -> str | None:
+    if len(term) < 3:  # one edit away from too many words to mean anything (and Whoosh's
+        return None    # automaton fails on a prefix longer than the word)
     frequency = reader.doc_frequency("text", term)
     # prefix=2: typos in the first two letters are rare, and it makes the lexicon scan 15x cheaper
     candidates = [c for c in reader.terms_within("text", term, 2, prefix=2) if c != term]

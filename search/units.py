@@ -7,12 +7,12 @@ so the indexer only writes what it is given.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Callable, Iterator
 
 from .document import Document, Speaker
 from .postings import analyse, analyse_paragraphs, postings
-from .quotes import extract_quotes
+from .quotes import Quote, extract_quotes
 from .schema import SEPARATOR, day_number
 from .speakers import SpeakerRegistry
 
@@ -76,34 +76,60 @@ def _meta(doc: Document, speakers: list[Speaker]) -> dict:
     }
 
 
-def document_units(doc: Document, registry: SpeakerRegistry, file_key: str, text_field, *,
-                   passages: bool = True, quotes: QuoteExtractor | None = None) -> Iterator[dict]:
-    """Every unit of one document, as keyword arguments for ``writer.add_document``.
+@dataclass
+class Prepared:
+    """A document with its speakers and quotes settled, ready to be analysed anywhere.
+
+    Settling needs the one speaker registry of the build (the first spelling
+    seen of a name becomes its facet value), so it happens in the process
+    that reads the corpus, in corpus order; analysis, the expensive part,
+    may then run in any worker process.
+    """
+    doc: Document
+    file_key: str
+    common: dict
+    meta: dict
+    quotes: list[tuple[Quote, str | None, Speaker | None]]
+
+
+def prepare(doc: Document, registry: SpeakerRegistry, file_key: str,
+            quotes: QuoteExtractor | None = None) -> Prepared:
+    """Speakers, facet fields, display metadata and quotes (with their speakers) of a document.
 
     An article has no speaker of its own: the known people it quotes become its
     speakers, so "who spoke in this article" is answered by its quotes (a
-    speech keeps its own speaker: quoting Truman does not make it his). Text
-    is analysed once per paragraph for the document and its passages.
+    speech keeps its own speaker: quoting Truman does not make it his).
     """
-    analyzer, fmt = text_field.analyzer, text_field.format
     quote_list = quotes(doc, registry) if quotes else []
     quoted = [Speaker(q.speaker) for q in quote_list if q.speaker and registry.known(q.speaker)]
     speakers = resolve_speakers(doc.speakers or quoted, doc, registry)
-    common = _common(doc, speakers)
-    meta = _meta(doc, speakers)
-    per_paragraph, whole = analyse_paragraphs(analyzer, doc.paragraphs)
+    own = {s.name: s for s in speakers}  # a speech's speaker, with the record's role and country
+    settled = []
+    for quote in quote_list:
+        name = registry.canonical(quote.speaker) if quote.speaker else None
+        settled.append((quote, name,
+                        (own.get(name) or describe(name, doc, registry)) if name else None))
+    return Prepared(doc, file_key, _common(doc, speakers), _meta(doc, speakers), settled)
+
+
+def document_units(prepared: Prepared, text_field, *, passages: bool = True) -> Iterator[dict]:
+    """Every unit of one document, as keyword arguments for ``writer.add_document``.
+
+    Text is analysed once per paragraph for the document and its passages.
+    """
+    doc, common, meta = prepared.doc, prepared.common, prepared.meta
+    analyzer, fmt = text_field.analyzer, text_field.format
+    per_paragraph, whole, starts = analyse_paragraphs(analyzer, doc.paragraphs)
     yield dict(common, key=doc.id, id=doc.id, unit="document", text=postings(fmt, whole),
-               title=doc.title, file=doc.path, file_key=file_key, date=doc.date, year=doc.year,
-               country_code=doc.country_code,
-               meta=dict(meta, paragraphs=len(doc.paragraphs), quotes=len(quote_list)))
+               title=doc.title, file=doc.path, file_key=prepared.file_key, date=doc.date,
+               year=doc.year, country_code=doc.country_code,
+               meta=dict(meta, paragraphs=len(doc.paragraphs), starts=starts,
+                         quotes=len(prepared.quotes)))
     if passages:
         for n, paragraph in enumerate(doc.paragraphs):
             yield dict(common, key=f"{doc.id}#p{n}", unit="passage", position=n,
                        passage_text=postings(fmt, per_paragraph[n]), body=paragraph)
-    own = {s.name: s for s in speakers}  # a speech's speaker, with the record's role and country
-    for n, quote in enumerate(quote_list):
-        name = registry.canonical(quote.speaker) if quote.speaker else None
-        speaker = (own.get(name) or describe(name, doc, registry)) if name else None
+    for n, (quote, name, speaker) in enumerate(prepared.quotes):
         yield dict(
             common,
             key=f"{doc.id}#q{n}",

@@ -144,6 +144,13 @@ def test_did_you_mean(client):
     assert result["suggestion"] == "disarmament"
 
 
+@pytest.mark.parametrize("q", ["A-0", "x", "0 zz"])
+def test_short_unknown_words_get_no_suggestion_and_no_error(client, q):
+    """Found by the fuzz test: a one-letter word broke Whoosh's Levenshtein automaton."""
+    result = get(client, "/api/search?q=" + q)
+    assert result["total"] == 0 and result["suggestion"] is None
+
+
 @pytest.mark.parametrize("url, code, param", [
     ("/api/search?date_from=2022-13", "bad_date", "date_from"),
     ("/api/search?date_to=yesterday", "bad_date", "date_to"),

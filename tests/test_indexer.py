@@ -185,6 +185,65 @@ def test_sigkill_mid_build_leaves_live_index_answering_and_next_run_recovers(
     assert len(list(versions.iterdir())) <= 2, "the abandoned build was not cleaned up"
 
 
+def _answers(config) -> list:
+    """What searches over an index answer, independent of document numbers.
+
+    Scores are left out: the synthetic speeches tie, and which of the tied
+    documents get the proximity re-rank depends on their order in the index.
+    """
+    service = SearchService(config)
+    out = []
+    for q, unit in [("delegation", "documents"), ('"rules-based order"', "documents"),
+                    ('"speech 16"', "passages"), ("hypersonic", "documents"),
+                    ("Blinken", "quotes"), ("country 3 disarmament", "documents")]:
+        response = service.search(SearchRequest(q=q, unit=unit, per_page=100,
+                                                facets=["speaker", "country", "year"]))
+        assert response["total"] <= 100  # every hit, whatever the order of equal scores
+        hits = sorted((h["id"], h.get("passage"), tuple(h["snippets"])) for h in response["hits"])
+        out.append((q, response["total"], hits, response["facets"], response["histogram"]))
+    out.append(service.document("S7"))
+    return out
+
+
+@pytest.mark.parametrize("procs,limitmb", [(2, 256), (1, 1)], ids=["2-processes", "1MB-segments"])
+def test_segments_split_by_processes_or_memory_answer_like_one(tmp_path, corpus, procs, limitmb):
+    """Worker processes and memory roll-over write several segments; searches cannot tell."""
+    (corpus / "speeches.jsonl").write_text(speeches(60))
+    (tmp_path / "one").mkdir()
+    (tmp_path / "split").mkdir()
+    one = load_config(write_config(tmp_path / "one", corpus))
+    split = load_config(write_config(tmp_path / "split", corpus, procs=procs, limitmb=limitmb))
+    assert build(one).units == build(split).units
+    _, ix = IndexStore(split.index_dir).open()
+    assert len(ix._segments()) >= 2, "the work was not split"
+    assert _answers(split) == _answers(one)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's exit is reaped by whoever adopted it, if anyone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_sigkill_of_a_two_process_build_takes_its_workers_down(tmp_path, corpus):
+    config_path = write_config(tmp_path, corpus, procs=2)
+    config = load_config(config_path)
+    build(config)
+    (corpus / "big.jsonl").write_text(speeches(400))
+    proc = _start_big_build(tmp_path, config_path, "--rebuild")
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    assert _wait_for(lambda: len(children.read_text().split()) >= 2), "no workers started"
+    workers = [int(pid) for pid in children.read_text().split()]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _wait_for(lambda: not any(_running(w) for w in workers), 10), \
+        "a worker outlived the build"
+    report = build(config)
+    assert report.ok and titles(config, "delegation") and titles(config, "hypersonic")
+
+
 def test_facets_after_an_incremental_commit_without_facet_values(tmp_path, corpus):
     """A new segment whose documents have no source has no source column at all."""
     (corpus / "speeches.jsonl").write_text(speeches(3))

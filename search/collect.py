@@ -1,0 +1,249 @@
+"""Every match of a query with its BM25 score, read a block of postings at a time.
+
+Whoosh scores a search one match at a time through a chain of objects
+(collector, union or intersection matcher, leaf matcher, scorer, length
+lookup): about 2.5 microseconds a match, most of a search's time on this
+corpus. Its postings are stored in blocks of up to 128 document numbers and
+weights, so a term is read here a block at a time and a block is scored in
+one comprehension, with BM25's constants folded; the query tree (terms,
+AND, OR, AND MAYBE, AND NOT, "most of these words") is combined with dict
+operations. Any other kind of query (phrases, ranges, wildcards) runs
+through its own Whoosh matcher inside the tree, so its matches and scores
+are Whoosh's own; the scores of the bulk terms equal Whoosh's BM25F.
+
+A segment is read in ``WINDOWS`` consecutive ranges of document numbers, so
+the time limit has a granularity: when it passes, the ranges already done are
+the (partial) result, never nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left, bisect_right
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.collectors import TimeLimit
+from whoosh.scoring import BM25FScorer
+
+from .blocks import unwrap
+from .matchers import MinMatch
+from .scoring import field_lengths
+
+WINDOWS = 8
+Scores = dict[int, float]
+
+
+def scan(searcher, query: wq.Query, deadline: float) -> tuple[Scores, bool]:
+    """Every match as docnum -> score, and whether the deadline cut the scan short."""
+    found: Scores = {}
+    context = searcher.context()
+    leaves = searcher.leaf_searchers()
+    for n, (sub, offset) in enumerate(leaves):
+        node = _plan(sub, query, context, deadline)
+        size = sub.doc_count_all()
+        step = max(1, -(-size // WINDOWS))
+        for hi in range(step, size + step, step):
+            try:
+                part = node.take(min(hi, size))
+            except TimeLimit:
+                return found, True
+            found.update(((d + offset, s) for d, s in part.items()) if offset else part)
+            more = hi < size or n < len(leaves) - 1
+            if more and time.monotonic() > deadline:
+                return found, True
+    return found, False
+
+
+def _plan(searcher, query: wq.Query, context, deadline: float):
+    """The node that evaluates ``query`` on one segment."""
+    kind = type(query)
+    if kind is wq.Term:
+        return _term(searcher, query, context, deadline)
+    subs = getattr(query, "subqueries", None)
+    if kind in (wq.And, wq.Or, MinMatch) and subs:
+        if kind is wq.And:
+            return _and(searcher, query, context, deadline)
+        children = [_plan(searcher, q, context, deadline) for q in subs]
+        if kind is MinMatch:
+            return _AnyOf(children, query.boost, query.k)
+        if not query.scale:
+            return _AnyOf(children, query.boost, 1)
+    if kind in (wq.AndMaybe, wq.AndNot):
+        a = _plan(searcher, query.a, context, deadline)
+        b = _plan(searcher, query.b, context, deadline)
+        return _AndMaybe(a, b) if kind is wq.AndMaybe else _AndNot(a, b)
+    return _Whoosh(query.matcher(searcher, context), deadline)
+
+
+def _and(searcher, query: wq.And, context, deadline: float):
+    """Rarest child first (the others then read only its documents' blocks); a NOT child
+    removes its matches and, as in Whoosh, adds 1.0 to the score."""
+    reader = searcher.reader()
+    wanted = sorted((q for q in query.subqueries if not isinstance(q, wq.Not)),
+                    key=lambda q: q.estimate_size(reader))
+    unwanted = [q.query for q in query.subqueries if isinstance(q, wq.Not)]
+    if not wanted:
+        return _Whoosh(query.matcher(searcher, context), deadline)
+    node = _And([_plan(searcher, q, context, deadline) for q in wanted], query.boost)
+    if not unwanted:
+        return node
+    excluded = _AnyOf([_plan(searcher, q, context, deadline) for q in unwanted], 1.0, 1)
+    return _AndNot(node, excluded, bonus=len(unwanted) * query.boost)
+
+
+def _term(searcher, query: wq.Term, context, deadline: float):
+    field = searcher.schema[query.fieldname] if query.fieldname in searcher.schema else None
+    if field is None:
+        return _Nothing()
+    try:
+        text = field.to_bytes(query.text)
+    except ValueError:
+        return _Nothing()
+    reader = searcher.reader()
+    if (query.fieldname, text) not in reader:
+        return _Nothing()
+    scorer = context.weighting.scorer(searcher, query.fieldname, text)
+    matcher, deleted = unwrap(reader.postings(query.fieldname, text, scorer=scorer))
+    lengths = field_lengths(reader, query.fieldname)
+    if (isinstance(matcher, W3LeafMatcher) and isinstance(scorer, BM25FScorer)
+            and lengths is not None):
+        return _Postings(matcher, scorer, query.boost, lengths, deleted)
+    return _Whoosh(query.matcher(searcher, context), deadline)
+
+
+class _Nothing:
+    def take(self, hi: int, only: Scores | None = None) -> Scores:
+        return {}
+
+
+class _Postings:
+    """One term's postings, a block at a time, scored with BM25F as Whoosh would."""
+
+    def __init__(self, matcher: W3LeafMatcher, scorer: BM25FScorer, boost: float,
+                 lengths, deleted) -> None:
+        self.m = matcher
+        k1, b = scorer.K1, scorer.B
+        self.a = scorer.idf * (k1 + 1) * boost   # idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
+        self.c = k1 * (1 - b)
+        self.e = k1 * b / scorer.avgfl
+        self.lengths = lengths
+        self.deleted = deleted
+
+    def take(self, hi: int, only: Scores | None = None) -> Scores:
+        """Scores of the postings below ``hi`` (only of ``only``'s documents if given).
+
+        With ``only``, a block holding none of those documents is skipped
+        from its header, without decoding its data.
+        """
+        m, out = self.m, {}
+        a, c, e, lengths = self.a, self.c, self.e, self.lengths
+        wanted = sorted(only) if only is not None else None
+        next_wanted = 0
+        while m.is_active():
+            if wanted is not None:
+                top = m.block_max_id()
+                if top < hi and (next_wanted == len(wanted) or wanted[next_wanted] > top):
+                    m._next_block()
+                    continue
+                next_wanted = bisect_right(wanted, top, next_wanted)
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            ids, start = m._ids, m._i
+            if ids[start] >= hi:
+                break
+            end = bisect_left(ids, hi, start)
+            pairs = zip(ids[start:end], m._weights[start:end])
+            if only is not None:
+                pairs = [(d, w) for d, w in pairs if d in only]
+            elif self.deleted:
+                pairs = [(d, w) for d, w in pairs if d not in self.deleted]
+            out.update((d, a * w / (w + c + e * (lengths[d] or 1))) for d, w in pairs)
+            if end < len(ids):
+                m._i = end
+                break
+            m._next_block()
+        return out
+
+
+class _Whoosh:
+    """Any query through its Whoosh matcher, one match at a time."""
+
+    def __init__(self, matcher, deadline: float) -> None:
+        self.m = matcher
+        self.deadline = deadline
+
+    def take(self, hi: int, only: Scores | None = None) -> Scores:
+        m, out = self.m, {}
+        n = 0
+        while m.is_active():
+            d = m.id()
+            if d >= hi:
+                break
+            if only is None or d in only:
+                out[d] = m.score()
+            m.next()
+            n += 1
+            if not n & 255 and time.monotonic() > self.deadline:
+                raise TimeLimit()
+        return out
+
+
+class _And:
+    def __init__(self, children: list, boost: float) -> None:
+        self.children = children
+        self.boost = boost
+
+    def take(self, hi: int, only: Scores | None = None) -> Scores:
+        out = self.children[0].take(hi, only)
+        for child in self.children[1:]:
+            part = child.take(hi, out)
+            out = {d: s + part[d] for d, s in out.items() if d in part}
+        return _boosted(out, self.boost)
+
+
+class _AnyOf:
+    """OR, or "at least k of" the children: scores summed over the children that match."""
+
+    def __init__(self, children: list, boost: float, k: int) -> None:
+        self.children = children
+        self.boost = boost
+        self.k = k
+
+    def take(self, hi: int, only: Scores | None = None) -> Scores:
+        out: Scores = {}
+        counts: dict[int, int] = {}
+        for child in self.children:
+            for d, s in child.take(hi, only).items():
+                out[d] = out.get(d, 0.0) + s
+                counts[d] = counts.get(d, 0) + 1
+        if self.k > 1:
+            out = {d: s for d, s in out.items() if counts[d] >= self.k}
+        return _boosted(out, self.boost)
+
+
+class _AndMaybe:
+    def __init__(self, a, b) -> None:
+        self.a, self.b = a, b
+
+    def take(self, hi: int, only: Scores | None = None) -> Scores:
+        out = self.a.take(hi, only)
+        bonus = self.b.take(hi, out)
+        return {d: s + bonus.get(d, 0.0) for d, s in out.items()}
+
+
+class _AndNot:
+    def __init__(self, a, b, bonus: float = 0.0) -> None:
+        self.a, self.b = a, b
+        self.bonus = bonus
+
+    def take(self, hi: int, only: Scores | None = None) -> Scores:
+        out = self.a.take(hi, only)
+        excluded = self.b.take(hi, out)
+        return {d: s + self.bonus for d, s in out.items() if d not in excluded}
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
