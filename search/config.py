@@ -81,7 +81,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], Any]]] = {
     "index": {
         "dir": (_str, "var/index"),
         "procs": (_int(1), 1),
-        "limitmb": (_int(1), 256),
+        "limitmb": (_int(1), 384),
         "passages": (_bool, True),
         "quotes": (_bool, True),
         "keep_versions": (_int(1), 2),

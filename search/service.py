@@ -6,13 +6,14 @@ How a search runs, and why it is fast on Whoosh:
   filter sets cached; it is replaced only when a new index version or commit
   is published (checked at most once a second). Opening a searcher costs
   100-190 ms and throws the caches away.
-* One scored pass collects every match (Whoosh's ``UnlimitedCollector``)
-  under a time limit; totals are exact by construction, and phrases are
-  evaluated once. Facet filters are applied afterwards from cached docnum
-  sets, which is what makes facets disjunctive at no extra search.
-* Only the page's hits are highlighted, each from its best passage.
+* One scored pass collects every match under a time limit, a posting block
+  at a time (``collect``); totals are exact by construction, and phrases
+  are evaluated once. Facet filters are applied afterwards from cached
+  docnum sets, which is what makes facets disjunctive at no extra search.
 * Relevance is BM25, then the top documents are re-ranked by how close
-  together the query's words stand (``proximity``).
+  together the query's words stand (``proximity``); the positions read for
+  that also pick each document hit's best paragraph (``passages``).
+* Only the page's hits are highlighted, each from its best passage.
 """
 
 from __future__ import annotations
