@@ -174,12 +174,11 @@ class Build:
     """One commit: deletions, new documents in one or several processes, then publication."""
 
     def __init__(self, ix, index_dir: str, procs: int, limitmb: int, passages: bool) -> None:
+        self.ix = ix
         self.main = FastSegmentWriter(ix)
         self.units = 0
-        if procs > 1:
-            self._sink = _Workers(index_dir, procs, limitmb, passages)
-        else:
-            self._sink = SegmentSeries(ix, limitmb, passages)
+        self._options = (index_dir, procs, limitmb, passages)
+        self._sink: SegmentSeries | _Workers | None = None  # made on the first document
 
     def delete(self, doc_ids: Iterable[str]) -> None:
         """Remove every unit (document, passages, quotes) of these documents."""
@@ -187,12 +186,16 @@ class Build:
             self.main.delete_by_term("doc_id", doc_id)
 
     def add(self, prepared: Prepared) -> None:
+        if self._sink is None:
+            index_dir, procs, limitmb, passages = self._options
+            self._sink = _Workers(index_dir, procs, limitmb, passages) if procs > 1 \
+                else SegmentSeries(self.ix, limitmb, passages)
         self._sink.add(prepared)
 
     def commit(self) -> None:
         """Publish the old segments (merged as Whoosh sees fit) and the new ones at once."""
-        new = self._sink.finish()
-        self.units = self._sink.units
+        new = self._sink.finish() if self._sink else []
+        self.units = self._sink.units if self._sink else 0
         main = self.main
         segments = main._merge_segments(None, None, None)
         if main._added:
@@ -203,7 +206,8 @@ class Build:
         main._finish()
 
     def cancel(self) -> None:
-        self._sink.cancel()
+        if self._sink is not None:
+            self._sink.cancel()
         self.main.cancel()
 
 
