@@ -61,14 +61,15 @@ def _plan(searcher, query: wq.Query, context, deadline: float):
     if kind is wq.Term:
         return _term(searcher, query, context, deadline)
     subs = getattr(query, "subqueries", None)
-    if kind in (wq.And, wq.Or, MinMatch) and subs:
-        if kind is wq.And:
-            return _and(searcher, query, context, deadline)
+    if kind in (wq.And, wq.Or) and subs and len(subs) == 1:
+        return _plan(searcher, subs[0], context, deadline)  # Whoosh ignores the boost here too
+    if kind is wq.And and subs:
+        return _and(searcher, query, context, deadline)
+    if (kind is MinMatch or (kind is wq.Or and not query.scale)) and subs:
         children = [_plan(searcher, q, context, deadline) for q in subs]
-        if kind is MinMatch:
-            return _AnyOf(children, query.boost, query.k)
-        if not query.scale:
-            return _AnyOf(children, query.boost, 1)
+        # MinMatch's own matcher, like Whoosh's, leaves its boost out
+        return _AnyOf(children, 1.0 if kind is MinMatch else query.boost,
+                      query.k if kind is MinMatch else 1)
     if kind in (wq.AndMaybe, wq.AndNot):
         a = _plan(searcher, query.a, context, deadline)
         b = _plan(searcher, query.b, context, deadline)
@@ -199,6 +200,8 @@ class _And:
     def take(self, hi: int, only: Scores | None = None) -> Scores:
         out = self.children[0].take(hi, only)
         for child in self.children[1:]:
+            if not out:  # the others catch up in a later window, reading only block headers
+                return out
             part = child.take(hi, out)
             out = {d: s + part[d] for d, s in out.items() if d in part}
         return _boosted(out, self.boost)

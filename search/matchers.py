@@ -23,7 +23,7 @@ from __future__ import annotations
 from whoosh.matching import ListMatcher, NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.qparser import PhrasePlugin
 from whoosh.qparser.syntax import attach
-from whoosh.query import And, Every, NullQuery, Or, Phrase, Term
+from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Phrase, Term
 from whoosh.util import make_binary_tree
 
 from .blocks import positioned
@@ -97,13 +97,27 @@ def phrase_matches(leaves: list, offsets: list[int]) -> tuple[list[int], list[fl
 def within_unit(query, unit: str, own_fields: tuple[str, ...]):
     """The query limited to one kind of unit.
 
-    A query on the unit's own text fields needs nothing more; one that names
-    other fields (``speaker:...``) or matches everything gets a unit term.
+    A query that can only match text in the unit's own fields needs nothing
+    more; one that names other fields (``speaker:...``), matches everything
+    or can match by exclusion (``NOT foo``, ``foo OR NOT bar``) gets a unit term.
     """
-    fields = {name for name, _ in query.iter_all_terms()}
-    if fields and fields <= set(own_fields) and not isinstance(query, Every):
+    if _anchored(query, set(own_fields)):
         return query
     return And([Term("unit", unit, boost=0.0), query])
+
+
+def _anchored(query, own: set[str]) -> bool:
+    """Whether every match of ``query`` must hold one of its words in an ``own`` field."""
+    if isinstance(query, (Every, Not)):
+        return False
+    if isinstance(query, (AndMaybe, AndNot)):
+        return _anchored(query.a, own)
+    if isinstance(query, And):
+        return any(_anchored(q, own) for q in query.subqueries)
+    if isinstance(query, Or):
+        return bool(query.subqueries) and all(_anchored(q, own) for q in query.subqueries)
+    fields = {name for name, _ in query.iter_all_terms()}
+    return bool(fields) and fields <= own
 
 
 class ExactPhrasePlugin(PhrasePlugin):

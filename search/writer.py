@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 import time
@@ -212,22 +213,31 @@ class Build:
 
 
 class _Workers:
-    """Worker processes, each writing its own segments; documents dealt out in batches."""
+    """Worker processes, each writing its own segments; documents dealt out in batches.
+
+    Every wait on a queue is bounded and looks at the workers: one that stops
+    before it is told to (an error, a kill) fails the build with its own
+    traceback, instead of leaving the build waiting on its full inbox.
+    """
 
     def __init__(self, index_dir: str, procs: int, limitmb: int, passages: bool) -> None:
         # spawn, not fork: a worker must not inherit the build lock's descriptor
         context = multiprocessing.get_context("spawn")
         self.results = context.Queue()
         self.inboxes = [context.Queue(maxsize=8) for _ in range(procs)]
-        self.processes = [context.Process(target=_work, daemon=True,
-                                          args=(index_dir, limitmb, passages, inbox, self.results,
-                                                os.getpid()))
-                          for inbox in self.inboxes]
-        for process in self.processes:
-            process.start()
+        self.processes: list = []
         self.batch: list[Prepared] = []
         self.turn = 0
         self.units = 0
+        try:
+            for number, inbox in enumerate(self.inboxes):
+                process = context.Process(target=_work, daemon=True, args=(
+                    number, index_dir, limitmb, passages, inbox, self.results, os.getpid()))
+                process.start()
+                self.processes.append(process)
+        except BaseException:
+            self.cancel()
+            raise
 
     def add(self, prepared: Prepared) -> None:
         self.batch.append(prepared)
@@ -235,59 +245,82 @@ class _Workers:
             self._send()
 
     def _send(self) -> None:
-        inbox = self.inboxes[self.turn % len(self.inboxes)]
-        while True:
-            try:
-                inbox.put(self.batch, timeout=1)
-                break
-            except queue.Full:
-                self._check_alive()
+        # Pickled here rather than in the queue's feeder thread, where a failure
+        # would only be printed and the batch silently lost.
+        message = pickle.dumps(self.batch, protocol=pickle.HIGHEST_PROTOCOL)
+        self._put(self.inboxes[self.turn % len(self.inboxes)], message)
         self.batch = []
         self.turn += 1
 
-    def _check_alive(self) -> None:
+    def _put(self, inbox, message) -> None:
+        while True:
+            try:
+                inbox.put(message, timeout=1)
+                return
+            except queue.Full:
+                self._check()
+
+    def _check(self) -> None:
+        """Fail if a worker has stopped, with its report when it sent one."""
         for process in self.processes:
-            if not process.is_alive() and process.exitcode:
-                raise RuntimeError(f"an indexing worker died (exit code {process.exitcode})")
+            if process.exitcode is not None:
+                while True:
+                    try:
+                        _, ok, value, _ = self.results.get_nowait()
+                    except queue.Empty:
+                        break
+                    if not ok:
+                        raise RuntimeError(f"an indexing worker failed:\n{value}")
+                raise RuntimeError(f"an indexing worker stopped (exit code {process.exitcode})")
 
     def finish(self) -> list:
+        """Every worker's segments, in worker order (so two builds number documents alike)."""
         if self.batch:
             self._send()
         for inbox in self.inboxes:
-            inbox.put(None)
-        segments: list = []
-        for _ in self.processes:
-            while True:
-                try:
-                    ok, value, units = self.results.get(timeout=1)
-                    break
-                except queue.Empty:
-                    self._check_alive()
+            self._put(inbox, None)
+        reports: dict[int, tuple[list, int]] = {}
+        while len(reports) < len(self.processes):
+            try:
+                number, ok, value, units = self.results.get(timeout=1)
+            except queue.Empty:
+                if any(p.exitcode for p in self.processes):
+                    self._check()
+                continue
             if not ok:
                 raise RuntimeError(f"an indexing worker failed:\n{value}")
-            segments.extend(value)
-            self.units += units
+            reports[number] = (value, units)
         for process in self.processes:
             process.join()
-        return segments
+        self.units = sum(units for _, units in reports.values())
+        return [segment for number in sorted(reports) for segment in reports[number][0]]
 
     def cancel(self) -> None:
+        """Stop the workers; nothing may then wait on their queues (not even at exit)."""
         for process in self.processes:
-            process.kill()
+            if process.is_alive():
+                process.kill()
             process.join()
+        for channel in (*self.inboxes, self.results):
+            channel.cancel_join_thread()
+            channel.close()
 
 
-def _work(index_dir: str, limitmb: int, passages: bool, inbox, results, parent: int) -> None:
+def _work(number: int, index_dir: str, limitmb: int, passages: bool, inbox, results,
+          parent: int) -> None:
     """A worker: analyse and write the batches it is given until told to stop."""
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     try:
         series = SegmentSeries(whoosh_index.open_dir(index_dir), limitmb, passages)
-        for batch in iter(inbox.get, None):
-            for prepared in batch:
+        for message in iter(inbox.get, None):
+            for prepared in pickle.loads(message):
                 series.add(prepared)
-        results.put((True, series.finish(), series.units))
+        results.put((number, True, series.finish(), series.units))
     except BaseException:
-        results.put((False, traceback.format_exc(), 0))
+        results.put((number, False, traceback.format_exc(), 0))
+        results.close()
+        results.join_thread()  # the report is in the pipe before the exit code says failure
+        raise SystemExit(1)
 
 
 def _exit_with(parent: int) -> None:

@@ -244,6 +244,26 @@ def test_sigkill_of_a_two_process_build_takes_its_workers_down(tmp_path, corpus)
     assert report.ok and titles(config, "delegation") and titles(config, "hypersonic")
 
 
+def test_a_failing_worker_fails_the_build_with_its_report_instead_of_hanging(tmp_path):
+    from search.document import Document
+    from search.speakers import SpeakerRegistry
+    from search.units import prepare
+    from search.writer import _Workers
+
+    doc = Document(id="x", title="X", paragraphs=["Nuclear disarmament now."] * 40)
+    prepared = prepare(doc, SpeakerRegistry(), "x@key")
+    signal.alarm(120)  # a hang fails the test instead of the whole run
+    workers = _Workers(str(tmp_path / "no-index-here"), 2, 16, True)
+    try:
+        with pytest.raises(RuntimeError, match="indexing worker failed"):
+            for _ in range(2000):
+                workers.add(prepared)
+            workers.finish()
+    finally:
+        workers.cancel()
+        signal.alarm(0)
+
+
 def test_facets_after_an_incremental_commit_without_facet_values(tmp_path, corpus):
     """A new segment whose documents have no source has no source column at all."""
     (corpus / "speeches.jsonl").write_text(speeches(3))
