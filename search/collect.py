@@ -55,6 +55,20 @@ def scan(searcher, query: wq.Query, deadline: float) -> tuple[Scores, bool]:
     return found, False
 
 
+def scores_of(searcher, query: wq.Query, docnums: list[int]) -> Scores:
+    """The scores of those of ``docnums`` that match ``query``, reading nothing else:
+    every term skips the blocks that hold none of them."""
+    found: Scores = {}
+    context = searcher.context()
+    for sub, offset in searcher.leaf_searchers():
+        size = sub.doc_count_all()
+        local = {d - offset: 0.0 for d in docnums if offset <= d < offset + size}
+        if local:
+            part = _plan(sub, query, context, float("inf")).take(size, local)
+            found.update((d + offset, s) for d, s in part.items())
+    return found
+
+
 def _plan(searcher, query: wq.Query, context, deadline: float):
     """The node that evaluates ``query`` on one segment."""
     kind = type(query)

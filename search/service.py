@@ -28,7 +28,7 @@ from typing import Iterator
 
 from whoosh import query as wq
 
-from .collect import scan
+from .collect import scan, scores_of
 from .config import Config
 from .facets import FacetColumns, apply_filters, facet_counts, year_histogram
 from .highlight import Highlighter
@@ -170,7 +170,8 @@ class SearchService:
         live = self.live()
         parsed = self._parse(live, request)
         positions = PositionReader(live.searcher, parsed.field, parsed.terms)
-        passing, all_but, ranked, partial = self._run(live, parsed, request, positions)
+        need = None if request.cursor else request.page * request.per_page
+        passing, all_but, ranked, partial = self._run(live, parsed, request, positions, need)
         page, next_key = self._page(live, request, ranked, len(passing))
         response = {
             "total": len(passing),
@@ -199,44 +200,48 @@ class SearchService:
         return parsed
 
     def _run(self, live: Live, parsed: ParsedQuery, request: SearchRequest,
-             positions: PositionReader) -> tuple[list[int], dict, list[_Match], bool]:
+             positions: PositionReader, need: int | None
+             ) -> tuple[list[int], dict, list[_Match], bool]:
         """Matches passing the filters, per-facet match lists, the ranked matches, partial.
 
-        One pass collects every match (scored only for a relevance sort), so
-        totals are exact and phrases read positions once: measured here, one
-        scored pass beats an unscored counting pass plus a top-N pass.
+        One pass collects every match with its score, so totals are exact and
+        phrases read positions once. Only the first ``need`` matches are put
+        in order (all of them when None: a cursor or an export).
         """
         unit = UNITS[request.unit]
         query = within_unit(parsed.query, unit, SEARCH_FIELDS[unit])
-        by_relevance = request.sort == "relevance" and bool(request.q)
         scores, partial = scan(live.searcher, query, time.monotonic() + self.limits.time_limit)
         passing, all_but = apply_filters(sorted(scores), _filter_tests(live, request))
-        if not by_relevance:
-            return passing, all_but, self._by_date(live, request, passing), partial
-        ranked = [_Match(scores[d], d) for d in passing]
-        return passing, all_but, self._by_relevance(parsed, ranked, positions), partial
+        if request.sort == "relevance" and request.q:
+            ranked = self._by_relevance(parsed, scores, passing, positions, need)
+        else:
+            ranked = self._by_date(live, request, passing, need)
+        return passing, all_but, ranked, partial
 
     @staticmethod
-    def _by_date(live: Live, request: SearchRequest, docnums: list[int]) -> list[_Match]:
+    def _by_date(live: Live, request: SearchRequest, docnums: list[int], need: int | None
+                 ) -> list[_Match]:
         dates = live.columns.days()
         sign = 1 if request.sort == "date" else -1
-        ranked = [_Match(float(dates[d]), d) for d in docnums]
-        ranked.sort(key=lambda m: (sign * m.score, m.docnum))
-        return ranked
+        return [_Match(float(dates[d]), d)
+                for d in _first(docnums, lambda d: (sign * dates[d], d), need)]
 
     @staticmethod
-    def _by_relevance(parsed: ParsedQuery, ranked: list[_Match], positions: PositionReader
-                      ) -> list[_Match]:
-        """BM25 order, the top re-ranked by the proximity of the query's words."""
-        top = heapq.nsmallest(RERANK_DEPTH, ranked, key=lambda m: (-m.score, m.docnum))
+    def _by_relevance(parsed: ParsedQuery, scores: dict[int, float], docnums: list[int],
+                      positions: PositionReader, need: int | None) -> list[_Match]:
+        """BM25 order, the top re-ranked by the proximity of the query's words.
+
+        ``docnums`` ascend, and ordering is stable, so equal scores keep
+        document order.
+        """
+        order = _first(docnums, lambda d: -scores[d], max(need, RERANK_DEPTH) if need else None)
+        top = [_Match(scores[d], d) for d in order[:RERANK_DEPTH]]
         if len(parsed.terms) > 1 and parsed.loose:  # a lone phrase is as close as it gets
             boosts = proximity_boosts(positions.of([m.docnum for m in top]), len(parsed.terms))
             for m in top:
                 m.score *= boosts.get(m.docnum, 1.0)
-        top_set = {m.docnum for m in top}
-        rest = sorted((m for m in ranked if m.docnum not in top_set),
-                      key=lambda m: (-m.score, m.docnum))
-        return sorted(top, key=lambda m: (-m.score, m.docnum)) + rest
+        top.sort(key=lambda m: (-m.score, m.docnum))
+        return top + [_Match(scores[d], d) for d in order[RERANK_DEPTH:]]
 
     def _page(self, live: Live, request: SearchRequest, ranked: list[_Match], total: int
               ) -> tuple[list[_Match], list | None]:
@@ -269,7 +274,7 @@ class SearchService:
         if request.unit == "documents":
             best = self._best_passages(live, parsed, page, hits, positions) \
                 if request.highlight else {}
-            quoting = [h["id"] for h in hits if h["meta"].get("quotes")]  # most speeches: none
+            quoting = [(m.docnum, h) for m, h in zip(page, hits) if h["meta"].get("quotes")]
             quotes = self._matching_quotes(live, request, quoting) if request.q and quoting else {}
             for hit in hits:
                 passage = best.get(hit["id"])
@@ -308,12 +313,31 @@ class SearchService:
                 best[hit["id"]] = fields
         return best
 
-    def _matching_quotes(self, live: Live, request: SearchRequest, doc_ids: list[str]) -> dict:
-        """Per document, up to three of its quotes that match the query themselves."""
+    def _matching_quotes(self, live: Live, request: SearchRequest,
+                         documents: list[tuple[int, dict]]) -> dict[str, list[dict]]:
+        """Per document hit, up to three of its quotes that match the query themselves.
+
+        A document's quotes are the units right after its passages (its units
+        are consecutive), so only those are scored; each one read is checked
+        to belong to the document.
+        """
         parsed = parse_query(request.q, live.searcher.schema, self.limits, "quote")
         query = within_unit(parsed.query, "quote", SEARCH_FIELDS["quote"])
-        return {doc_id: [live.searcher.stored_fields(d) for d in sorted(docnums)]
-                for doc_id, docnums in _best_units(live, query, doc_ids, 3).items()}
+        owner = {d: hit["id"] for docnum, hit in documents
+                 for d in range(docnum + 1, docnum + 1 + hit["meta"].get("paragraphs", 0)
+                                + hit["meta"]["quotes"])}
+        scores = scores_of(live.searcher, query, sorted(owner))
+        best: dict[str, list[int]] = {}
+        for d in sorted(scores, key=lambda d: (-scores[d], d)):
+            if len(best.setdefault(owner[d], [])) < 3:
+                best[owner[d]].append(d)
+        found: dict[str, list[dict]] = {}
+        for doc_id, docnums in best.items():
+            for d in sorted(docnums):
+                fields = live.searcher.stored_fields(d)
+                if fields.get("doc_id") == doc_id and fields.get("unit") == "quote":
+                    found.setdefault(doc_id, []).append(fields)
+        return found
 
     # -- documents, speakers, stats ------------------------------------------
 
@@ -371,7 +395,7 @@ class SearchService:
         live = self.live()
         parsed = self._parse(live, request)
         positions = PositionReader(live.searcher, parsed.field, parsed.terms)
-        _, _, ranked, _ = self._run(live, parsed, request, positions)
+        _, _, ranked, _ = self._run(live, parsed, request, positions, cap)
         for m in ranked[:cap]:
             hit = live.hit(m.docnum, m.score)
             meta, body = hit.pop("meta"), hit.pop("body")
@@ -382,44 +406,11 @@ class SearchService:
             yield hit
 
 
-def _best_units(live: Live, query: wq.Query, doc_ids: list[str], keep: int
-                ) -> dict[str, list[int]]:
-    """Per document, its ``keep`` units scoring highest on ``query`` (best first).
-
-    A document's units are runs of consecutive document numbers (one run
-    unless a multi-process build split it between segments). A matcher only
-    moves forward, so it skips to each run in ascending order and steps
-    through it: only matching units cost a step. Ties go to the earlier unit.
-    """
-    reader = live.searcher.reader()
-    runs = sorted(run for doc_id in doc_ids if ("doc_id", doc_id) in reader
-                  for run in _runs(reader.postings("doc_id", doc_id).all_ids(), doc_id))
-    matcher = query.matcher(live.searcher, live.searcher.context())
-    scored: dict[str, list[tuple[float, int]]] = {}
-    for first, last, doc_id in runs:
-        if not matcher.is_active():
-            break
-        if matcher.id() < first:
-            matcher.skip_to(first)
-        while matcher.is_active() and matcher.id() <= last:
-            scored.setdefault(doc_id, []).append((-matcher.score(), matcher.id()))
-            matcher.next()
-    return {doc_id: [d for _, d in heapq.nsmallest(keep, found)]
-            for doc_id, found in scored.items()}
-
-
-def _runs(docnums: Iterator[int], label: str) -> Iterator[tuple[int, int, str]]:
-    """(first, last, label) for each run of consecutive numbers in an ascending sequence."""
-    first = last = None
-    for d in docnums:
-        if last is not None and d == last + 1:
-            last = d
-            continue
-        if first is not None:
-            yield first, last, label
-        first = last = d
-    if first is not None:
-        yield first, last, label
+def _first(docnums: list[int], key, need: int | None) -> list[int]:
+    """The first ``need`` of ``docnums`` by ``key`` (all when None), in a stable order."""
+    if need is None or need >= len(docnums):
+        return sorted(docnums, key=key)
+    return heapq.nsmallest(need, docnums, key=key)
 
 
 def _filter_tests(live: Live, request: SearchRequest) -> dict:
