@@ -5,8 +5,9 @@ gunicorn (2 workers), ``unit=documents`` with facets (speaker, country, year)
 and highlights on; there is no result cache to turn off. Plain Whoosh runs the
 same queries on a plain index (StemmingAnalyzer, stored text) the way its
 documentation shows: ``searcher.search(q, filter=..., groupedby=...)`` with
-``hit.highlights``, one long-lived searcher. Each query runs once to warm up,
-then ``--repeat`` times; a query's latency is its median. Prints a table.
+``hit.highlights``, one long-lived searcher. Each query is warmed up, then run
+``--repeat`` times by each of the three, in turn (so a slow spell of the
+machine falls on all of them); a query's latency is its median. Prints a table.
 
     python bench/query_bench.py --config /path/to/ungdc-config.yaml --plain-dir /tmp/plain
 """
@@ -24,8 +25,10 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -68,25 +71,15 @@ def our_params(query: str, filters: dict, names: dict[str, str]) -> dict[str, li
     return params
 
 
-def timed(fn, repeat: int) -> float:
-    fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def bench_ours(config_path: Path, cases, names, repeat: int) -> dict[str, float]:
+def ours_calls(config_path: Path, cases, names) -> dict[str, Callable]:
     from search.query import parse_request
 
     service = SearchService(load_config(config_path))
-    out = {}
+    calls = {}
     for query, filters in cases:
         request = parse_request(our_params(query, filters, names), service.limits)
-        out[query] = timed(lambda: service.search(request), repeat)
-    return out
+        calls[query] = lambda request=request: service.search(request)
+    return calls
 
 
 def free_port() -> int:
@@ -95,7 +88,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def bench_http(config_path: Path, cases, names, repeat: int) -> dict[str, float]:
+@contextmanager
+def gunicorn(config_path: Path) -> Iterator[str]:
+    """A gunicorn server (2 workers) over the config's index; yields its base URL."""
     port = free_port()
     env = dict(os.environ, DIPSEARCH_CONFIG=str(config_path))
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
@@ -112,18 +107,37 @@ def bench_http(config_path: Path, cases, names, repeat: int) -> dict[str, float]
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        out = {}
-        for query, filters in cases:
-            url = base + "/api/search?" + urllib.parse.urlencode(
-                our_params(query, filters, names), doseq=True)
-            # both workers warm: each request may land on either
-            for _ in range(4):
-                urllib.request.urlopen(url, timeout=30).read()
-            out[query] = timed(lambda: urllib.request.urlopen(url, timeout=30).read(), repeat)
-        return out
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def http_calls(base: str, cases, names) -> dict[str, Callable]:
+    calls = {}
+    for query, filters in cases:
+        url = base + "/api/search?" + urllib.parse.urlencode(
+            our_params(query, filters, names), doseq=True)
+        calls[query] = lambda url=url: urllib.request.urlopen(url, timeout=30).read()
+    return calls
+
+
+def measure(runs: dict[str, dict[str, Callable]], queries: list[str], repeat: int
+            ) -> dict[str, dict[str, float]]:
+    """Median ms per run and query, the runs interleaved query by query and repeat by
+    repeat, so that a slower or faster spell of this shared machine hits them all alike."""
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in runs}
+    for query in queries:
+        for calls in runs.values():
+            for _ in range(4):  # warm: an HTTP request may land on either worker
+                calls[query]()
+        for _ in range(repeat):
+            for name, calls in runs.items():
+                start = time.perf_counter()
+                calls[query]()
+                samples[name].setdefault(query, []).append((time.perf_counter() - start) * 1000)
+    return {name: {q: statistics.median(v) for q, v in per.items()}
+            for name, per in samples.items()}
 
 
 PLAIN_SCHEMA_DOC = "id ID, text TEXT(StemmingAnalyzer, stored), speaker/country ID, year NUMERIC"
@@ -148,7 +162,7 @@ def build_plain(path: Path) -> None:
     writer.commit()
 
 
-def bench_plain(path: Path, cases, repeat: int) -> dict[str, float]:
+def plain_calls(path: Path, cases) -> dict[str, Callable]:
     from whoosh import index, query as wq, sorting
     from whoosh.qparser import QueryParser
 
@@ -157,7 +171,7 @@ def bench_plain(path: Path, cases, repeat: int) -> dict[str, float]:
     parser = QueryParser("text", ix.schema)
     facets = {"speaker": sorting.FieldFacet("speaker"), "country": sorting.FieldFacet("country"),
               "year": sorting.FieldFacet("year")}
-    out = {}
+    calls = {}
     for query, filters in cases:
         q = parser.parse(query)
         parts = []
@@ -167,13 +181,13 @@ def bench_plain(path: Path, cases, repeat: int) -> dict[str, float]:
             parts.append(wq.Term("country", filters["country_code"]))
         flt = wq.And(parts) if parts else None
 
-        def run():
+        def run(q=q, flt=flt):
             results = searcher.search(q, filter=flt, limit=10, groupedby=facets)
             len(results)
             [results.groups(name) for name in facets]
             return [hit.highlights("text") for hit in results[:10]]
-        out[query] = timed(run, repeat)
-    return out
+        calls[query] = run
+    return calls
 
 
 def summary(times: dict[str, float]) -> tuple[float, float, float]:
@@ -197,15 +211,18 @@ def main() -> None:
     if not (args.plain_dir / "_MAIN_1.toc").exists() and not list(args.plain_dir.glob("*.toc")):
         print(f"building the plain index in {args.plain_dir} ...", file=sys.stderr)
         build_plain(args.plain_dir)
-    runs = {"ours, in-process": bench_ours(args.config, cases, names, args.repeat)}
-    if not args.skip_http:
-        runs["ours, HTTP (gunicorn, 2 workers)"] = bench_http(args.config, cases, names,
-                                                             args.repeat)
-    runs["plain Whoosh, in-process"] = bench_plain(args.plain_dir, cases, args.repeat)
+    calls = {"ours, in-process": ours_calls(args.config, cases, names)}
+    queries = [q for q, _ in cases]
+    with ExitStack() as stack:
+        if not args.skip_http:
+            base = stack.enter_context(gunicorn(args.config))
+            calls["ours, HTTP (gunicorn, 2 workers)"] = http_calls(base, cases, names)
+        calls["plain Whoosh, in-process"] = plain_calls(args.plain_dir, cases)
+        runs = measure(calls, queries, args.repeat)
     plain = summary(runs["plain Whoosh, in-process"])
     phrases = [q for q, _ in cases if q.startswith('"')]
     print(f"\n{len(cases)} queries ({len(phrases)} phrases), median of {args.repeat} runs each, "
-          f"{datetime.now():%Y-%m-%d %H:%M}\n")
+          f"runs interleaved, {datetime.now():%Y-%m-%d %H:%M}\n")
     print("| run | p50 ms | p95 ms | max ms | phrase p50 ms | p50 / plain | p95 / plain |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, times in runs.items():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -34,13 +35,17 @@ WINDOWS = 8
 Scores = dict[int, float]
 
 
-def scan(searcher, query: wq.Query, deadline: float) -> tuple[Scores, bool]:
-    """Every match as docnum -> score, and whether the deadline cut the scan short."""
+def scan(searcher, query: wq.Query, deadline: float, decoded: "Decoded | None" = None
+         ) -> tuple[Scores, bool]:
+    """Every match as docnum -> score, and whether the deadline cut the scan short.
+
+    ``decoded``, if given, keeps the blocks read, for ``PositionReader``.
+    """
     found: Scores = {}
     context = searcher.context()
     leaves = searcher.leaf_searchers()
     for n, (sub, offset) in enumerate(leaves):
-        node = _plan(sub, query, context, deadline)
+        node = _plan(sub, query, context, _Run(deadline, offset, decoded))
         size = sub.doc_count_all()
         step = max(1, -(-size // WINDOWS))
         for hi in range(step, size + step, step):
@@ -64,34 +69,75 @@ def scores_of(searcher, query: wq.Query, docnums: list[int]) -> Scores:
         size = sub.doc_count_all()
         local = {d - offset: 0.0 for d in docnums if offset <= d < offset + size}
         if local:
-            part = _plan(sub, query, context, float("inf")).take(size, local)
+            part = _plan(sub, query, context, _Run(float("inf"), offset)).take(size, local)
             found.update((d + offset, s) for d, s in part.items())
     return found
 
 
-def _plan(searcher, query: wq.Query, context, deadline: float):
+class Decoded:
+    """The posting blocks a scan decoded, kept for the rest of one request.
+
+    Whoosh stores positions in the same block as document numbers, so the
+    scan has decoded the positions that proximity re-ranking and the best
+    passage then need for the top documents: ``value`` finds them here
+    instead of decoding those blocks a second time.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: dict[tuple[str, bytes], list[tuple[int, int, int, tuple, list]]] = {}
+
+    def value(self, fieldname: str, text: bytes, docnum: int):
+        """The posting's value bytes; None if the term is not in the document; ``UNKNOWN``."""
+        blocks = self.blocks.get((fieldname, text), ())
+        at = bisect_left(blocks, (docnum,), key=lambda b: (b[1],))
+        if at == len(blocks) or blocks[at][0] > docnum:
+            return UNKNOWN
+        _, _, offset, ids, values = blocks[at]
+        i = bisect_left(ids, docnum - offset)
+        return values[i] if i < len(ids) and ids[i] == docnum - offset else None
+
+
+UNKNOWN = object()
+
+
+@dataclass
+class _Run:
+    """What every node of one segment's plan shares."""
+    deadline: float
+    offset: int
+    decoded: Decoded | None = None
+
+    def keep(self, key: tuple[str, bytes], offset: int):
+        """Where a term's node records the blocks it decodes (None: nowhere)."""
+        if self.decoded is None:
+            return None
+        return lambda ids, values: self.decoded.blocks.setdefault(key, []).append(
+            (ids[0] + offset, ids[-1] + offset, offset, ids, values))
+
+
+def _plan(searcher, query: wq.Query, context, run: _Run):
     """The node that evaluates ``query`` on one segment."""
     kind = type(query)
     if kind is wq.Term:
-        return _term(searcher, query, context, deadline)
+        return _term(searcher, query, context, run)
     subs = getattr(query, "subqueries", None)
     if kind in (wq.And, wq.Or) and subs and len(subs) == 1:
-        return _plan(searcher, subs[0], context, deadline)  # Whoosh ignores the boost here too
+        return _plan(searcher, subs[0], context, run)  # Whoosh ignores the boost here too
     if kind is wq.And and subs:
-        return _and(searcher, query, context, deadline)
+        return _and(searcher, query, context, run)
     if (kind is MinMatch or (kind is wq.Or and not query.scale)) and subs:
-        children = [_plan(searcher, q, context, deadline) for q in subs]
+        children = [_plan(searcher, q, context, run) for q in subs]
         # MinMatch's own matcher, like Whoosh's, leaves its boost out
         return _AnyOf(children, 1.0 if kind is MinMatch else query.boost,
                       query.k if kind is MinMatch else 1)
     if kind in (wq.AndMaybe, wq.AndNot):
-        a = _plan(searcher, query.a, context, deadline)
-        b = _plan(searcher, query.b, context, deadline)
+        a = _plan(searcher, query.a, context, run)
+        b = _plan(searcher, query.b, context, run)
         return _AndMaybe(a, b) if kind is wq.AndMaybe else _AndNot(a, b)
-    return _Whoosh(query.matcher(searcher, context), deadline)
+    return _Whoosh(query.matcher(searcher, context), run.deadline)
 
 
-def _and(searcher, query: wq.And, context, deadline: float):
+def _and(searcher, query: wq.And, context, run: "_Run"):
     """Rarest child first (the others then read only its documents' blocks); a NOT child
     removes its matches and, as in Whoosh, adds 1.0 to the score."""
     reader = searcher.reader()
@@ -99,15 +145,15 @@ def _and(searcher, query: wq.And, context, deadline: float):
                     key=lambda q: q.estimate_size(reader))
     unwanted = [q.query for q in query.subqueries if isinstance(q, wq.Not)]
     if not wanted:
-        return _Whoosh(query.matcher(searcher, context), deadline)
-    node = _And([_plan(searcher, q, context, deadline) for q in wanted], query.boost)
+        return _Whoosh(query.matcher(searcher, context), run.deadline)
+    node = _And([_plan(searcher, q, context, run) for q in wanted], query.boost)
     if not unwanted:
         return node
-    excluded = _AnyOf([_plan(searcher, q, context, deadline) for q in unwanted], 1.0, 1)
+    excluded = _AnyOf([_plan(searcher, q, context, run) for q in unwanted], 1.0, 1)
     return _AndNot(node, excluded, bonus=len(unwanted) * query.boost)
 
 
-def _term(searcher, query: wq.Term, context, deadline: float):
+def _term(searcher, query: wq.Term, context, run: "_Run"):
     field = searcher.schema[query.fieldname] if query.fieldname in searcher.schema else None
     if field is None:
         return _Nothing()
@@ -123,8 +169,9 @@ def _term(searcher, query: wq.Term, context, deadline: float):
     lengths = field_lengths(reader, query.fieldname)
     if (isinstance(matcher, W3LeafMatcher) and isinstance(scorer, BM25FScorer)
             and lengths is not None):
-        return _Postings(matcher, scorer, query.boost, lengths, deleted)
-    return _Whoosh(query.matcher(searcher, context), deadline)
+        return _Postings(matcher, scorer, query.boost, lengths, deleted,
+                         run.keep((query.fieldname, text), run.offset))
+    return _Whoosh(query.matcher(searcher, context), run.deadline)
 
 
 class _Nothing:
@@ -136,8 +183,9 @@ class _Postings:
     """One term's postings, a block at a time, scored with BM25F as Whoosh would."""
 
     def __init__(self, matcher: W3LeafMatcher, scorer: BM25FScorer, boost: float,
-                 lengths, deleted) -> None:
+                 lengths, deleted, keep) -> None:
         self.m = matcher
+        self.keep = keep
         k1, b = scorer.K1, scorer.B
         self.a = scorer.idf * (k1 + 1) * boost   # idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
         self.c = k1 * (1 - b)
@@ -164,6 +212,9 @@ class _Postings:
                 next_wanted = bisect_right(wanted, top, next_wanted)
             if m._ids is None:
                 m._read_ids()
+                if self.keep and m._fixedsize is None:  # a format with values (positions)
+                    m._read_values()
+                    self.keep(m._ids, m._values)
             if m._weights is None:
                 m._read_weights()
             ids, start = m._ids, m._i

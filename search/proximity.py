@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from whoosh.reading import TermNotFound
 
+from .collect import UNKNOWN, Decoded
+
 WEIGHT = 1.5      # an exact run of all the words multiplies the score by 1 + WEIGHT
 SLACK_SCALE = 10  # ten extra words inside the window halve the bonus
 
@@ -22,10 +24,12 @@ Found = list[tuple[int, int]]  # (position, index of the word in the query's ter
 class PositionReader:
     """Positions of the query's words in documents, each document read once per request."""
 
-    def __init__(self, searcher, field: str, terms: list[str]) -> None:
+    def __init__(self, searcher, field: str, terms: list[str],
+                 decoded: Decoded | None = None) -> None:
         self.searcher = searcher
         self.field = field
         self.terms = terms
+        self.decoded = decoded
         self._found: dict[int, Found] = {}
         self._read: set[int] = set()
 
@@ -37,25 +41,40 @@ class PositionReader:
         return {d: self._found[d] for d in docnums if d in self._found}
 
     def _read_postings(self, wanted: list[int]) -> None:
-        """One forward pass over each word's postings, skipping to the wanted documents."""
-        reader = self.searcher.reader()
+        """From the blocks the search decoded, else one forward pass over each word's postings."""
         self._read.update(wanted)
+        if self.field not in self.searcher.schema:
+            return
+        field = self.searcher.schema[self.field]
+        decode = field.format.decoder("positions")
         for index, term in enumerate(self.terms):
-            try:
-                postings = reader.postings(self.field, term)
-            except TermNotFound:
-                continue
+            unknown = []
             for doc in wanted:
-                if not postings.is_active():
-                    break
-                if postings.id() < doc:
-                    postings.skip_to(doc)
-                if postings.is_active() and postings.id() == doc:
-                    self._found.setdefault(doc, []).extend(
-                        (p, index) for p in postings.value_as("positions"))
+                value = self.decoded.value(self.field, field.to_bytes(term), doc) \
+                    if self.decoded else UNKNOWN
+                if value is UNKNOWN:
+                    unknown.append(doc)
+                elif value is not None:
+                    self._found.setdefault(doc, []).extend((p, index) for p in decode(value))
+            if unknown:
+                self._read_term(index, term, unknown)
         for doc in wanted:
             if doc in self._found:
                 self._found[doc].sort()
+
+    def _read_term(self, index: int, term: str, wanted: list[int]) -> None:
+        try:
+            postings = self.searcher.reader().postings(self.field, term)
+        except TermNotFound:
+            return
+        for doc in wanted:
+            if not postings.is_active():
+                break
+            if postings.id() < doc:
+                postings.skip_to(doc)
+            if postings.is_active() and postings.id() == doc:
+                self._found.setdefault(doc, []).extend(
+                    (p, index) for p in postings.value_as("positions"))
 
 
 def proximity_boosts(found: dict[int, Found], n_terms: int) -> dict[int, float]:

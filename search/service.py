@@ -28,7 +28,7 @@ from typing import Iterator
 
 from whoosh import query as wq
 
-from .collect import scan, scores_of
+from .collect import Decoded, scan, scores_of
 from .config import Config
 from .facets import FacetColumns, apply_filters, facet_counts, year_histogram
 from .highlight import Highlighter
@@ -169,9 +169,11 @@ class SearchService:
         started = time.perf_counter()
         live = self.live()
         parsed = self._parse(live, request)
-        positions = PositionReader(live.searcher, parsed.field, parsed.terms)
+        decoded = Decoded()
+        positions = PositionReader(live.searcher, parsed.field, parsed.terms, decoded)
         need = None if request.cursor else request.page * request.per_page
-        passing, all_but, ranked, partial = self._run(live, parsed, request, positions, need)
+        passing, all_but, ranked, partial = self._run(live, parsed, request, positions, need,
+                                                      decoded)
         page, next_key = self._page(live, request, ranked, len(passing))
         response = {
             "total": len(passing),
@@ -200,7 +202,7 @@ class SearchService:
         return parsed
 
     def _run(self, live: Live, parsed: ParsedQuery, request: SearchRequest,
-             positions: PositionReader, need: int | None
+             positions: PositionReader, need: int | None, decoded: Decoded | None = None
              ) -> tuple[list[int], dict, list[_Match], bool]:
         """Matches passing the filters, per-facet match lists, the ranked matches, partial.
 
@@ -210,7 +212,8 @@ class SearchService:
         """
         unit = UNITS[request.unit]
         query = within_unit(parsed.query, unit, SEARCH_FIELDS[unit])
-        scores, partial = scan(live.searcher, query, time.monotonic() + self.limits.time_limit)
+        scores, partial = scan(live.searcher, query, time.monotonic() + self.limits.time_limit,
+                               decoded)
         passing, all_but = apply_filters(sorted(scores), _filter_tests(live, request))
         if request.sort == "relevance" and request.q:
             ranked = self._by_relevance(parsed, scores, passing, positions, need)
