@@ -181,13 +181,12 @@ def _index(args: argparse.Namespace, config: Config) -> int:
     try:
         report = build(config, rebuild=args.rebuild, procs=args.procs,
                        progress=_progress(args.quiet, status),
-                       on_locked=status.locked if status else None)
+                       on_locked=status.locked if status else None,
+                       on_finished=status.finished if status else None)
     except BaseException as exc:
         if status:
             status.failed(exc)
         raise
-    if status:
-        status.finished(report)
     for problem in report.problems:
         print(problem, file=sys.stderr)
     print(f"index {report.version}: added {report.added}, updated {report.updated}, "

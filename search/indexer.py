@@ -150,11 +150,14 @@ def _plan(files: list[tuple[Path, Path]], existing: _Existing
 
 def build(config: Config, *, rebuild: bool = False, procs: int | None = None,
           progress: ProgressFactory | None = None,
-          on_locked: Callable[[], None] | None = None) -> IndexReport:
+          on_locked: Callable[[], None] | None = None,
+          on_finished: Callable[[IndexReport], None] | None = None) -> IndexReport:
     """Bring the index up to date with the corpus; see the module docstring.
 
     ``on_locked`` runs as soon as this build holds the build lock: from then on
     it is the one build, so it may report status (a refused build never does).
+    ``on_finished`` runs once the build is published, still holding the lock,
+    so a status it writes is never older than the lock says.
     """
     started = time.monotonic()
     store = IndexStore(config.index_dir)
@@ -181,7 +184,9 @@ def build(config: Config, *, rebuild: bool = False, procs: int | None = None,
         if report.version != live:
             store.publish(report.version)
             store.prune(config.get("index", "keep_versions"))
-    report.seconds = time.monotonic() - started
+        report.seconds = time.monotonic() - started
+        if on_finished is not None:
+            on_finished(report)
     return report
 
 

@@ -148,7 +148,7 @@ def test_killed_build_is_reported_and_the_next_one_succeeds(client, corpus, conf
 
     assert client.post("/admin/reindex", headers=BEARER).status_code == 202
     done = wait_for_state(client, "idle", "failed")
-    assert done["state"] == "idle" and done["build"]["problem_count"] == 0
+    assert done["state"] == "idle" and done["build"]["problem_count"] == 0, done
     assert done["last_failure"]["pid"] == pid and "killed" in done["last_failure"]["error"]
     assert wait_until(lambda: search_version(client, "delegation")[0] == 300, timeout=5)
     versions = load_config(config_path).index_dir / "versions"
