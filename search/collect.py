@@ -89,7 +89,7 @@ class Decoded:
     def value(self, fieldname: str, text: bytes, docnum: int):
         """The posting's value bytes; None if the term is not in the document; ``UNKNOWN``."""
         blocks = self.blocks.get((fieldname, text), ())
-        at = bisect_left(blocks, (docnum,), key=lambda b: (b[1],))
+        at = bisect_left(blocks, docnum, key=lambda block: block[1])
         if at == len(blocks) or blocks[at][0] > docnum:
             return UNKNOWN
         _, _, offset, ids, values = blocks[at]
@@ -107,10 +107,11 @@ class _Run:
     offset: int
     decoded: Decoded | None = None
 
-    def keep(self, key: tuple[str, bytes], offset: int):
+    def keep(self, key: tuple[str, bytes]):
         """Where a term's node records the blocks it decodes (None: nowhere)."""
         if self.decoded is None:
             return None
+        offset = self.offset
         return lambda ids, values: self.decoded.blocks.setdefault(key, []).append(
             (ids[0] + offset, ids[-1] + offset, offset, ids, values))
 
@@ -170,7 +171,7 @@ def _term(searcher, query: wq.Term, context, run: "_Run"):
     if (isinstance(matcher, W3LeafMatcher) and isinstance(scorer, BM25FScorer)
             and lengths is not None):
         return _Postings(matcher, scorer, query.boost, lengths, deleted,
-                         run.keep((query.fieldname, text), run.offset))
+                         run.keep((query.fieldname, text)))
     return _Whoosh(query.matcher(searcher, context), run.deadline)
 
 

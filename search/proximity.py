@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from whoosh.reading import TermNotFound
 
+from .blocks import positioned
 from .collect import UNKNOWN, Decoded
 
 WEIGHT = 1.5      # an exact run of all the words multiplies the score by 1 + WEIGHT
@@ -49,9 +50,9 @@ class PositionReader:
         decode = field.format.decoder("positions")
         for index, term in enumerate(self.terms):
             unknown = []
+            text = field.to_bytes(term)
             for doc in wanted:
-                value = self.decoded.value(self.field, field.to_bytes(term), doc) \
-                    if self.decoded else UNKNOWN
+                value = self.decoded.value(self.field, text, doc) if self.decoded else UNKNOWN
                 if value is UNKNOWN:
                     unknown.append(doc)
                 elif value is not None:
@@ -67,14 +68,9 @@ class PositionReader:
             postings = self.searcher.reader().postings(self.field, term)
         except TermNotFound:
             return
-        for doc in wanted:
-            if not postings.is_active():
-                break
-            if postings.id() < doc:
-                postings.skip_to(doc)
-            if postings.is_active() and postings.id() == doc:
-                self._found.setdefault(doc, []).extend(
-                    (p, index) for p in postings.value_as("positions"))
+        for doc in positioned(postings, wanted):
+            self._found.setdefault(doc, []).extend(
+                (p, index) for p in postings.value_as("positions"))
 
 
 def proximity_boosts(found: dict[int, Found], n_terms: int) -> dict[int, float]:
