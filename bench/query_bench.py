@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from search.config import load_config  # noqa: E402
-from search.query import SearchRequest  # noqa: E402
-from search.service import SearchService  # noqa: E402
+from search.service.request import SearchRequest  # noqa: E402
+from search.service.searching import SearchService  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 UNGDC = SHARED / "corpora" / "ungdc-1946-2024.jsonl.gz"
@@ -72,7 +72,7 @@ def our_params(query: str, filters: dict, names: dict[str, str]) -> dict[str, li
 
 
 def ours_calls(config_path: Path, cases, names) -> dict[str, Callable]:
-    from search.query import parse_request
+    from search.service.request import parse_request
 
     service = SearchService(load_config(config_path))
     calls = {}

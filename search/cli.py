@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .config import Config, ConfigError, load_config
-from .store import BuildInProgress, IndexMissing
+from search.config import Config, ConfigError, load_config
+from search.engine.whoosh.store import BuildInProgress, IndexMissing
 
 if TYPE_CHECKING:
-    from .indexer import IndexReport
+    from search.service.indexing import IndexReport
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,7 +175,7 @@ def _progress(quiet: bool, status: _BuildStatus | None
 
 
 def _index(args: argparse.Namespace, config: Config) -> int:
-    from .indexer import build
+    from search.service.indexing import build
 
     status = _BuildStatus(args.status_file, args.rebuild) if args.status_file else None
     try:
@@ -197,8 +197,8 @@ def _index(args: argparse.Namespace, config: Config) -> int:
 
 
 def _search(args: argparse.Namespace, config: Config) -> int:
-    from .query import RequestError, SearchRequest
-    from .service import SearchService
+    from search.service.request import RequestError, SearchRequest
+    from search.service.searching import SearchService
 
     request = SearchRequest(q=args.query, unit=args.unit, per_page=args.limit)
     try:
@@ -223,8 +223,8 @@ def _search(args: argparse.Namespace, config: Config) -> int:
 
 
 def _quotes(args: argparse.Namespace, config: Config) -> int:
-    from .quotes import extract_quotes
-    from .speakers import SpeakerRegistry
+    from search.ingest.quotes import extract_quotes
+    from search.ingest.speakers import SpeakerRegistry
 
     registry = SpeakerRegistry.load(config.speakers_path)
     status = 0

@@ -88,7 +88,7 @@ RECORDS = [
 def api_app(tmp_path_factory):
     """The Flask app over an index of the seed article and RECORDS (small wildcard limit)."""
     from search.config import load_config
-    from search.indexer import build
+    from search.service.indexing import build
     from web import create_app
 
     tmp = tmp_path_factory.mktemp("api")

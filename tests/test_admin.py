@@ -8,8 +8,8 @@ import signal
 import pytest
 
 from search.config import load_config
-from search.indexer import build
-from search.store import IndexStore
+from search.service.indexing import build
+from search.engine.whoosh.store import IndexStore
 from web import create_app
 
 from .conftest import ADMIN_TOKEN, BEARER, speeches, wait_until, write_config

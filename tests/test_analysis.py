@@ -7,8 +7,8 @@ from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import QueryParser
 
-from search.analysis import make_analyzer
-from search.matchers import use_exact_phrases
+from search.engine.whoosh.analysis import make_analyzer
+from search.engine.whoosh.matchers import use_exact_phrases
 
 
 def terms(text: str) -> list[str]:

@@ -226,9 +226,9 @@ def test_field_syntax_with_a_quoted_value(client):
 
 def test_time_limit_returns_partial_results_flagged(tmp_path, corpus):
     from search.config import load_config
-    from search.indexer import build
-    from search.query import SearchRequest
-    from search.service import SearchService
+    from search.service.indexing import build
+    from search.service.request import SearchRequest
+    from search.service.searching import SearchService
 
     from .conftest import speeches, write_config
 

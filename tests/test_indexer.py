@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from search.config import load_config
-from search.indexer import build
-from search.query import SearchRequest
-from search.service import SearchService
-from search.store import BuildInProgress, IndexStore
+from search.service.indexing import build
+from search.service.request import SearchRequest
+from search.service.searching import SearchService
+from search.engine.whoosh.store import BuildInProgress, IndexStore
 
 from .conftest import ROOT, SEED, speeches, write_config
 
@@ -245,10 +245,10 @@ def test_sigkill_of_a_two_process_build_takes_its_workers_down(tmp_path, corpus)
 
 
 def test_a_failing_worker_fails_the_build_with_its_report_instead_of_hanging(tmp_path):
-    from search.document import Document
-    from search.speakers import SpeakerRegistry
-    from search.units import prepare
-    from search.writer import _Workers
+    from search.ingest.document import Document
+    from search.ingest.speakers import SpeakerRegistry
+    from search.ingest.units import prepare
+    from search.engine.whoosh.writer import _Workers
 
     doc = Document(id="x", title="X", paragraphs=["Nuclear disarmament now."] * 40)
     prepared = prepare(doc, SpeakerRegistry(), "x@key")

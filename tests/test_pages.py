@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from search.config import load_config
-from search.indexer import build
+from search.service.indexing import build
 from web import create_app
 
 from .conftest import SEED, write_config

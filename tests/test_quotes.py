@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from search import quote_eval
-from search.quotes import Quote, extract_quotes
-from search.speakers import Person, SpeakerRegistry
+from search.ingest import quote_eval
+from search.ingest.quotes import Quote, extract_quotes
+from search.ingest.speakers import Person, SpeakerRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "tests" / "gold"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from search.document import Document, Problem, Speaker, stable_id
-from search.readers import SUPPORTED_SUFFIXES, is_supported, parse_date, read_file
-from search.readers.text import blocks, split_paragraphs
+from search.ingest.document import Document, Problem, Speaker, stable_id
+from search.ingest.readers import SUPPORTED_SUFFIXES, is_supported, parse_date, read_file
+from search.ingest.readers.text import blocks, split_paragraphs
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"

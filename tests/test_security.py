@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from search.config import load_config
-from search.indexer import build
+from search.service.indexing import build
 from web import create_app
 from web.security import CSP, RateLimiter
 

@@ -18,9 +18,9 @@ import pytest
 from whoosh.query import Term
 
 from search.config import load_config
-from search.indexer import build
-from search.service import SearchService
-from search.store import IndexStore
+from search.service.indexing import build
+from search.service.searching import SearchService
+from search.engine.whoosh.store import IndexStore
 from web import create_app
 
 from .conftest import (BEARER, ROOT, fetch, free_port, speeches, wait_until, with_sections,

@@ -39,7 +39,7 @@ from flask import (Blueprint, Flask, Response, current_app, jsonify, redirect, r
                    request, session, url_for)
 
 from search.config import Config
-from search.store import BuildInProgress, IndexMissing, IndexStore
+from search.engine.whoosh.store import BuildInProgress, IndexMissing, IndexStore
 
 from .api import error
 

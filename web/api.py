@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from search.query import MAX_RESULT_WINDOW, RequestError, SearchRequest, parse_request
-from search.service import SearchService
-from search.store import IndexMissing
+from search.service.request import MAX_RESULT_WINDOW, RequestError, SearchRequest, parse_request
+from search.service.searching import SearchService
+from search.engine.whoosh.store import IndexMissing
 
 from .openapi import openapi_document
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from search.query import FACET_NAMES, MAX_RESULT_WINDOW, SORTS, UNITS, Limits
-from search.schema import FACETS
+from search.service.request import FACET_NAMES, MAX_RESULT_WINDOW, SORTS, UNITS, Limits
+from search.engine.whoosh.schema import FACETS
 
 
 def _param(name: str, schema: dict, description: str, *, required: bool = False,

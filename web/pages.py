@@ -20,9 +20,9 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from search.query import MAX_RESULT_WINDOW, RequestError, SearchRequest, parse_query, parse_request
-from search.service import SearchService
-from search.store import IndexMissing
+from search.service.request import MAX_RESULT_WINDOW, RequestError, SearchRequest, parse_query, parse_request
+from search.service.searching import SearchService
+from search.engine.whoosh.store import IndexMissing
 
 pages = Blueprint("pages", __name__)
 

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 from whoosh import query as wq
 
-from .schema import SEPARATOR
+from search.engine.whoosh.schema import SEPARATOR
 
 
 class FacetColumns:

@@ -30,9 +30,9 @@ from __future__ import annotations
 from whoosh import columns, fields, formats
 from whoosh.analysis import RegexTokenizer
 
-from .config import Config
-from .analysis import make_analyzer
-from .postings import ReusablePositions
+from search.config import Config
+from search.engine.whoosh.analysis import make_analyzer
+from search.engine.whoosh.postings import ReusablePositions
 
 SEPARATOR = "\x1f"
 # What units hold, as a number: changing it makes the next ``dipsearch index`` re-read
@@ -78,7 +78,7 @@ class FacetField(fields.FieldType):
 
 
 def _text(analyzer) -> fields.TEXT:
-    """A full-text field that also takes precomputed postings (see search.postings)."""
+    """A full-text field that also takes precomputed postings (see search.engine.whoosh.postings)."""
     field = fields.TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase")
     field.format = ReusablePositions(field_boost=field.format.field_boost)
     return field

@@ -25,10 +25,10 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document as Extraction
 from trafilatura.utils import load_html
 
-from search.document import Document, Problem
-from search.readers.dates import is_date, parse_date
-from search.readers.records import document_type
-from search.readers.text import Unreadable, check_size, decode
+from search.ingest.document import Document, Problem
+from search.ingest.readers.dates import is_date, parse_date
+from search.ingest.readers.records import document_type
+from search.ingest.readers.text import Unreadable, check_size, decode
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 # Metadata that may carry a publication time, most specific first.

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from search.document import DOCUMENT_TYPES, Document, Problem, Speaker
-from search.readers.dates import parse_date
+from search.ingest.document import DOCUMENT_TYPES, Document, Problem, Speaker
+from search.ingest.readers.dates import parse_date
 
 _TITLE_CHARS = 100
 _STRING_FIELDS = (

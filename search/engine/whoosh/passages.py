@@ -1,7 +1,7 @@
 """Which paragraph of a document hit to show: the one where the query's words are.
 
 A document unit keeps where each of its paragraphs starts in its token
-positions (``starts``, written by ``search.postings``). The positions of the
+positions (``starts``, written by ``search.engine.whoosh.postings``). The positions of the
 query's words in the document, read once per request for proximity, then
 say which paragraph holds which word, so choosing the best passage needs no
 second search over passage postings (whose long lists Whoosh can only skip
@@ -16,8 +16,8 @@ from collections import Counter
 
 from whoosh import query as wq
 
-from .postings import PARAGRAPH_GAP
-from .proximity import Found
+from search.engine.whoosh.postings import PARAGRAPH_GAP
+from search.engine.whoosh.proximity import Found
 
 K1, B = 1.2, 0.75
 

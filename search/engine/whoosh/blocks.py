@@ -5,7 +5,7 @@ of up to 128 postings is one compressed pickle (document numbers, weights
 and values together) behind a small header that gives its last document
 number, so a block that holds none of the wanted documents can be passed
 over without decoding it. Phrase matching uses this for every word after
-the rarest, and the bulk scorer (``search.collect``) for its windows.
+the rarest, and the bulk scorer (``search.engine.whoosh.collect``) for its windows.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from typing import Any, Mapping, Sequence
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
-from .matchers import MinMatch, use_exact_phrases
-from .readers import parse_date
-from .schema import FACETS, SEARCH_FIELDS
+from search.engine.whoosh.matchers import MinMatch, use_exact_phrases
+from search.ingest.readers import parse_date
+from search.engine.whoosh.schema import FACETS, SEARCH_FIELDS
 
 UNITS = {"documents": "document", "passages": "passage", "quotes": "quote"}
 SORTS = ("relevance", "date", "-date")

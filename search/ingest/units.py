@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterator
 
-from .document import Document, Speaker
-from .postings import analyse, analyse_paragraphs, postings
-from .quotes import Quote, extract_quotes
-from .schema import SEPARATOR, day_number
-from .speakers import SpeakerRegistry
+from search.ingest.document import Document, Speaker
+from search.engine.whoosh.postings import analyse, analyse_paragraphs, postings
+from search.ingest.quotes import Quote, extract_quotes
+from search.engine.whoosh.schema import SEPARATOR, day_number
+from search.ingest.speakers import SpeakerRegistry
 
 QuoteExtractor = Callable[[Document, SpeakerRegistry], list]
 

@@ -2,12 +2,12 @@
 
 ``read_file`` picks the reader by file name:
 
-- ``.txt``: raw article text (``search.readers.article``), or a front matter
+- ``.txt``: raw article text (``search.ingest.readers.article``), or a front matter
   document when the file opens with a ``---`` line;
-- ``.md``, ``.markdown``: front matter documents (``search.readers.frontmatter``);
-- ``.jsonl``, ``.ndjson``, ``.jsonl.gz``: one record a line (``search.readers.jsonl``
+- ``.md``, ``.markdown``: front matter documents (``search.ingest.readers.frontmatter``);
+- ``.jsonl``, ``.ndjson``, ``.jsonl.gz``: one record a line (``search.ingest.readers.jsonl``
   documents the fields);
-- ``.html``, ``.htm``: saved web pages (``search.readers.webpage``).
+- ``.html``, ``.htm``: saved web pages (``search.ingest.readers.webpage``).
 
 Readers never raise for bad input: an unreadable file, line or record becomes
 a ``Problem(path, line, reason)`` and reading goes on with the next one, so
@@ -22,13 +22,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from search.document import Document, Problem
-from search.readers.article import read_article
-from search.readers.dates import parse_date
-from search.readers.frontmatter import has_front_matter, read_front_matter
-from search.readers.jsonl import read_jsonl
-from search.readers.text import Unreadable, read_text
-from search.readers.webpage import read_webpage
+from search.ingest.document import Document, Problem
+from search.ingest.readers.article import read_article
+from search.ingest.readers.dates import parse_date
+from search.ingest.readers.frontmatter import has_front_matter, read_front_matter
+from search.ingest.readers.jsonl import read_jsonl
+from search.ingest.readers.text import Unreadable, read_text
+from search.ingest.readers.webpage import read_webpage
 
 __all__ = ["SUPPORTED_SUFFIXES", "is_supported", "parse_date", "read_file"]
 

@@ -26,7 +26,7 @@ from whoosh.qparser.syntax import attach
 from whoosh.query import And, AndMaybe, AndNot, Every, Not, NullQuery, Or, Phrase, Term
 from whoosh.util import make_binary_tree
 
-from .blocks import positioned
+from search.engine.whoosh.blocks import positioned
 
 
 class ExactPhrase(Phrase):
@@ -71,7 +71,7 @@ def phrase_matches(leaves: list, offsets: list[int]) -> tuple[list[int], list[fl
 
     Evaluated eagerly, word by word from the rarest: its postings give the
     candidates and where each phrase could start; every other word is read
-    only in the blocks that hold a remaining candidate (``search.blocks``),
+    only in the blocks that hold a remaining candidate (``search.engine.whoosh.blocks``),
     and a candidate drops out at the first word not in its place. Whoosh's
     own phrase matchers spent most of a query's time on calls between matcher
     objects and on decoding blocks that held no candidate.

@@ -24,14 +24,14 @@ from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
-from .config import Config
-from .document import Problem
-from .readers import is_supported, read_file
-from .schema import INDEX_FORMAT, build_schema
-from .speakers import SpeakerRegistry
-from .store import IndexStore
-from .units import QuoteExtractor, extract_document_quotes, prepare
-from .writer import Build
+from search.config import Config
+from search.ingest.document import Problem
+from search.ingest.readers import is_supported, read_file
+from search.engine.whoosh.schema import INDEX_FORMAT, build_schema
+from search.ingest.speakers import SpeakerRegistry
+from search.engine.whoosh.store import IndexStore
+from search.ingest.units import QuoteExtractor, extract_document_quotes, prepare
+from search.engine.whoosh.writer import Build
 
 Progress = Callable[[int], None]
 ProgressFactory = Callable[[int], Progress]

@@ -12,7 +12,7 @@
 
     Second paragraph.
 
-Keys are those of a JSON Lines record (see ``search.readers.jsonl``), read by
+Keys are those of a JSON Lines record (see ``search.ingest.readers.jsonl``), read by
 the same code; ``id`` defaults to the file stem.  Body paragraphs are
 blank-line separated blocks, list items and headings (Markdown's rules).  A
 leading ``# Heading`` is the title when there is no ``title`` key, and is
@@ -29,9 +29,9 @@ from typing import Any
 
 import yaml
 
-from search.document import Document, Problem
-from search.readers.records import document_from_record
-from search.readers.text import Unreadable, blocks, normalize_newlines
+from search.ingest.document import Document, Problem
+from search.ingest.readers.records import document_from_record
+from search.ingest.readers.text import Unreadable, blocks, normalize_newlines
 
 _OPENING = re.compile(r"---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from search.document import Document, Problem
-from search.readers.dates import is_date, parse_date
-from search.readers.text import Unreadable, normalize_newlines, split_paragraphs
+from search.ingest.document import Document, Problem
+from search.ingest.readers.dates import is_date, parse_date
+from search.ingest.readers.text import Unreadable, normalize_newlines, split_paragraphs
 
 _SECTION_WORDS = {
     "analysis", "asia", "blog", "business", "commentary", "defence", "defense", "diplomacy",

@@ -28,19 +28,19 @@ from typing import Iterator
 
 from whoosh import query as wq
 
-from .collect import Decoded, scan, scores_of
-from .config import Config
-from .facets import FacetColumns, apply_filters, facet_counts, year_histogram
-from .highlight import Highlighter
-from .matchers import within_unit
-from .passages import best_paragraph, phrase_layouts
-from .proximity import PositionReader, proximity_boosts
-from .query import (UNITS, Limits, ParsedQuery, RequestError, SearchRequest, check_expansions,
+from search.engine.whoosh.collect import Decoded, scan, scores_of
+from search.config import Config
+from search.engine.whoosh.facets import FacetColumns, apply_filters, facet_counts, year_histogram
+from search.service.highlight import Highlighter
+from search.engine.whoosh.matchers import within_unit
+from search.engine.whoosh.passages import best_paragraph, phrase_layouts
+from search.engine.whoosh.proximity import PositionReader, proximity_boosts
+from search.service.request import (UNITS, Limits, ParsedQuery, RequestError, SearchRequest, check_expansions,
                     encode_cursor, parse_query)
-from .spelling import suggest
-from .schema import SEARCH_FIELDS, day_number
-from .scoring import FastBM25F
-from .store import IndexMissing, IndexStore
+from search.engine.whoosh.spelling import suggest
+from search.engine.whoosh.schema import SEARCH_FIELDS, day_number
+from search.engine.whoosh.scoring import FastBM25F
+from search.engine.whoosh.store import IndexMissing, IndexStore
 
 logger = logging.getLogger(__name__)
 RERANK_DEPTH = 30  # the first three pages: reading positions costs ~0.2 ms a document
@@ -81,7 +81,7 @@ class Live:
     def passage(self, docnum: int, doc_id: str, index: int) -> dict | None:
         """The stored fields of paragraph ``index`` of the document unit at ``docnum``.
 
-        A document's units are indexed as one group (search.indexer), so its
+        A document's units are indexed as one group (search.service.indexing), so its
         passages follow it: one stored-fields read. An index written
         otherwise is still answered, by reading the document's units.
         """

@@ -36,7 +36,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from search.speakers import SpeakerRegistry
+from search.ingest.speakers import SpeakerRegistry
 
 __all__ = ["Quote", "extract_quotes"]
 

@@ -15,7 +15,7 @@ documents, merges small old segments and publishes the result in one commit;
 new documents go to ``SegmentSeries`` writers that start a new segment when
 their memory reaches ``limitmb``. With ``procs`` > 1 those run in worker
 processes: the reading process reads the corpus and settles speakers and
-quotes (``search.units.prepare``, which needs the build's one speaker
+quotes (``search.ingest.units.prepare``, which needs the build's one speaker
 registry), and deals the documents out in batches; the workers analyse and
 write. (Whoosh's own multi-process writer analyses in the parent, which was
 then the bottleneck.) Every unit of a document goes to one segment, in order.
@@ -36,8 +36,8 @@ from typing import Iterable
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from .scoring import perdoc_lengths
-from .units import Prepared, document_units
+from search.engine.whoosh.scoring import perdoc_lengths
+from search.ingest.units import Prepared, document_units
 
 BATCH = 16  # documents per message to a worker
 

@@ -27,9 +27,9 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import TimeLimit
 from whoosh.scoring import BM25FScorer
 
-from .blocks import unwrap
-from .matchers import MinMatch
-from .scoring import field_lengths
+from search.engine.whoosh.blocks import unwrap
+from search.engine.whoosh.matchers import MinMatch
+from search.engine.whoosh.scoring import field_lengths
 
 WINDOWS = 8
 Scores = dict[int, float]

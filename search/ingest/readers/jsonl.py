@@ -30,9 +30,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from search.document import Document, Problem, stable_id
-from search.readers.records import document_from_record
-from search.readers.text import Unreadable, check_size, not_decodable, split_paragraphs
+from search.ingest.document import Document, Problem, stable_id
+from search.ingest.readers.records import document_from_record
+from search.ingest.readers.text import Unreadable, check_size, not_decodable, split_paragraphs
 
 
 def read_jsonl(path: Path, shown: str, max_chars: int) -> Iterator[Document | Problem]:

@@ -6,15 +6,15 @@ the sentence. Reading the positions of the query's words in the top
 documents and finding the smallest window that holds the most distinct ones
 separates the two cheaply: positions are decoded only for those few
 documents. The same positions then say which paragraph of a hit to show
-(``search.passages``), so a request reads them once (``PositionReader``).
+(``search.engine.whoosh.passages``), so a request reads them once (``PositionReader``).
 """
 
 from __future__ import annotations
 
 from whoosh.reading import TermNotFound
 
-from .blocks import positioned
-from .collect import UNKNOWN, Decoded
+from search.engine.whoosh.blocks import positioned
+from search.engine.whoosh.collect import UNKNOWN, Decoded
 
 WEIGHT = 1.5      # an exact run of all the words multiplies the score by 1 + WEIGHT
 SLACK_SCALE = 10  # ten extra words inside the window halve the bonus
