@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from search.config import Config, ConfigError, load_config
-from search.engine.whoosh.store import BuildInProgress, IndexMissing
+from search.service import BuildInProgress, IndexMissing
 
 if TYPE_CHECKING:
     from search.service.indexing import IndexReport
@@ -197,8 +197,7 @@ def _index(args: argparse.Namespace, config: Config) -> int:
 
 
 def _search(args: argparse.Namespace, config: Config) -> int:
-    from search.service.request import RequestError, SearchRequest
-    from search.service.searching import SearchService
+    from search.service import RequestError, SearchRequest, SearchService
 
     request = SearchRequest(q=args.query, unit=args.unit, per_page=args.limit)
     try:

@@ -14,12 +14,12 @@ from typing import Any, Callable
 
 import yaml
 
+from search.fields import FACETS
+
 
 class ConfigError(ValueError):
     """A config file that cannot be used; the message names the file and the key."""
 
-
-FACET_FIELDS = ("speaker", "country", "type", "source", "year")
 
 
 def _int(minimum: int) -> Callable[[Any], int]:
@@ -66,9 +66,9 @@ def _stop_words(value: Any) -> list[str] | str | None:
 
 def _facets(value: Any) -> list[str]:
     names = _str_list(value)
-    unknown = [n for n in names if n not in FACET_FIELDS]
+    unknown = [n for n in names if n not in FACETS]
     if unknown:
-        raise ValueError(f"unknown facet {unknown[0]!r} (known: {', '.join(FACET_FIELDS)})")
+        raise ValueError(f"unknown facet {unknown[0]!r} (known: {', '.join(FACETS)})")
     return names
 
 
@@ -91,7 +91,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], Any]]] = {
         "stop_words": (_stop_words, "default"),
         "fold_accents": (_bool, True),
     },
-    "facets": {"fields": (_facets, list(FACET_FIELDS))},
+    "facets": {"fields": (_facets, list(FACETS))},
     "search": {
         "max_query_chars": (_int(1), 1000),
         "max_terms": (_int(1), 64),

@@ -226,6 +226,7 @@ def test_field_syntax_with_a_quoted_value(client):
 
 def test_time_limit_returns_partial_results_flagged(tmp_path, corpus):
     from search.config import load_config
+    from search.engine import configured_limits
     from search.service.indexing import build
     from search.service.request import SearchRequest
     from search.service.searching import SearchService
@@ -235,8 +236,7 @@ def test_time_limit_returns_partial_results_flagged(tmp_path, corpus):
     (corpus / "speeches.jsonl").write_text(speeches(100))
     config = load_config(write_config(tmp_path, corpus))
     assert build(config).ok
-    service = SearchService(config)
-    service.limits = dataclasses.replace(service.limits, time_limit=1e-9)
+    service = SearchService(config, dataclasses.replace(configured_limits(config), time_limit=1e-9))
     result = service.search(SearchRequest(q="delegation", unit="passages"))
     assert result["partial"] is True
     assert any("partial" in w for w in result["warnings"])

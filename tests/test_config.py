@@ -40,3 +40,30 @@ def test_bad_keys_are_named(tmp_path, text, key):
 def test_invalid_yaml_is_reported(tmp_path):
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(write(tmp_path, "index: [unclosed\n"))
+
+
+def test_facets_fields_switches_a_facet_off(tmp_path, corpus):
+    """facets.fields decides what the API counts and filters by, and what the pages show."""
+    from web import create_app
+
+    from .conftest import write_config
+
+    path = write_config(tmp_path, corpus)
+    text = path.read_text()
+    path.write_text(text[:-1] + ', "facets": {"fields": ["speaker", "year"]}}')
+    config = load_config(path)
+    from search.service.indexing import build
+
+    assert build(config).ok
+    client = create_app(config).test_client()
+    counted = client.get("/api/search?q=defence&facets=speaker,year").get_json()
+    assert set(counted["facets"]) == {"speaker", "year"}
+    refused = client.get("/api/search?q=defence&facets=country")
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "unknown_facet"
+    off = client.get("/api/search?q=defence&country=Japan")
+    assert off.status_code == 400 and off.get_json()["error"]["param"] == "country"
+    spec = client.get("/api/openapi.json").get_json()
+    names = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert "speaker" in names and "country" not in names
+    page = client.get("/?q=defence").get_data(as_text=True)
+    assert 'id="facet-speaker"' in page and 'id="facet-country"' not in page

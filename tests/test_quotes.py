@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest import quote_eval
+from search.ingest.quotes import evaluate as quote_eval
 from search.ingest.quotes import Quote, extract_quotes
 from search.ingest.speakers import Person, SpeakerRegistry
 

@@ -11,7 +11,7 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from search.config import Config
-from search.service.searching import SearchService
+from search.service import SearchService
 
 JSON_PREFIXES = ("/api/", "/admin/")
 

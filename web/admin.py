@@ -39,7 +39,7 @@ from flask import (Blueprint, Flask, Response, current_app, jsonify, redirect, r
                    request, session, url_for)
 
 from search.config import Config
-from search.engine.whoosh.store import BuildInProgress, IndexMissing, IndexStore
+from search.service import BuildInProgress, IndexMissing, SearchService
 
 from .api import error
 
@@ -106,36 +106,25 @@ def _signed_in() -> bool:
 
 # -- builds ----------------------------------------------------------------
 
-def _store() -> IndexStore:
-    return IndexStore(current_app.config["DIPSEARCH"].index_dir)
+def _service() -> SearchService:
+    return current_app.extensions["search_service"]
 
 
-def _lock_held(store: IndexStore) -> bool:
-    """Whether a build holds the build lock.
-
-    A free lock is taken and dropped at once; a build starting in those
-    microseconds is refused as a second one (exit 3, answered 409).
-    """
-    try:
-        with store.build_lock():
-            return False
-    except BuildInProgress:
-        return True
-
-
-def start_build(config: Config, rebuild: bool) -> int:
+def start_build(service: SearchService, rebuild: bool) -> int:
     """Start ``dipsearch index`` in its own session; its pid once it holds the build lock.
 
-    BuildInProgress when another build runs (this one then exits with 3).
+    BuildInProgress when another build runs (this one then exits with 3). A
+    free lock is taken and dropped at once to check; a build starting in
+    those microseconds is refused as a second one (exit 3, answered 409).
     """
-    store = IndexStore(config.index_dir)
-    if _lock_held(store):
-        raise BuildInProgress(f"a build is already running on {store.root}")
-    argv = [sys.executable, "-m", "search.cli", "--config", str(config.path), "index", "--quiet",
-            "--status-file", str(store.root / STATUS_FILE), *(["--rebuild"] if rebuild else [])]
+    root = service.index_root
+    if service.build_running():
+        raise BuildInProgress(f"a build is already running on {root}")
+    argv = [sys.executable, "-m", "search.cli", "--config", str(service.config.path), "index",
+            "--quiet", "--status-file", str(root / STATUS_FILE), *(["--rebuild"] if rebuild else [])]
     proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
-    _await_lock(proc, store.root / STATUS_FILE)
+    _await_lock(proc, root / STATUS_FILE)
     threading.Thread(target=proc.wait, name=f"reap-build-{proc.pid}", daemon=True).start()
     return proc.pid
 
@@ -161,33 +150,33 @@ def _read_status(path: Path) -> dict[str, Any]:
         return {}
 
 
-def build_status(store: IndexStore) -> tuple[str, dict[str, Any]]:
+def build_status(service: SearchService) -> tuple[str, dict[str, Any]]:
     """The build state (idle, running or failed) and the last admin build's status file.
 
     The lock is looked at before the file: a build writes its final status
     before it lets go of the lock, so "running" in the file with the lock free
     is a killed build, unless a new build took the lock since the first look.
     """
-    held = _lock_held(store)
-    status = _read_status(store.root / STATUS_FILE)
+    held = service.build_running()
+    status = _read_status(service.index_root / STATUS_FILE)
     if held:
         return "running", status
     if status.get("state") != "running":
         return status.get("state", "idle"), status
-    if _lock_held(store):
+    if service.build_running():
         return "running", status
     return "failed", dict(status, error=KILLED.format(pid=status.get("pid")))
 
 
 def status_document() -> dict[str, Any]:
     """Everything /admin/status reports: index counts, build state, progress, problems."""
-    state, build = build_status(_store())
+    state, build = build_status(_service())
     failure = build.pop("last_failure", None)
     if failure and failure.get("error") is None:
         failure["error"] = KILLED.format(pid=failure.get("pid"))
     index, index_error = None, None
     try:
-        index = current_app.extensions["search_service"].stats()
+        index = _service().stats()
     except IndexMissing as exc:
         index_error = str(exc)
     return {"state": state, "index": index, "index_error": index_error,
@@ -203,7 +192,7 @@ def reindex() -> Response:
         return refusal
     rebuild = request.args.get("rebuild", "0").lower() in ("1", "true", "yes")
     try:
-        pid = start_build(current_app.config["DIPSEARCH"], rebuild)
+        pid = start_build(_service(), rebuild)
     except BuildInProgress as exc:
         return error(409, "build_in_progress", str(exc))
     except BuildFailedToStart as exc:

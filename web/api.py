@@ -16,16 +16,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from search.service.request import MAX_RESULT_WINDOW, RequestError, SearchRequest, parse_request
-from search.service.searching import SearchService
-from search.engine.whoosh.store import IndexMissing
+from search.service import (MAX_RESULT_WINDOW, IndexMissing, RequestError, SearchRequest,
+                            SearchService)
+from search.service.hits import EXPORT_COLUMNS
 
 from .openapi import openapi_document
 
 api = Blueprint("api", __name__, url_prefix="/api")
-
-EXPORT_COLUMNS = ("id", "doc_id", "unit", "title", "date", "date_precision", "type", "source",
-                  "url", "country", "speakers", "score", "text")
 
 
 def service() -> SearchService:
@@ -67,7 +64,7 @@ def cors(response: Response) -> Response:
 
 
 def search_request() -> SearchRequest:
-    return parse_request(request.args.to_dict(flat=False), service().limits)
+    return service().parse(request.args.to_dict(flat=False))
 
 
 @api.get("/search")
@@ -160,4 +157,4 @@ def _csv_lines(rows: Iterator[dict]) -> Iterator[str]:
 
 @api.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document(service().limits))
+    return jsonify(openapi_document(service().limits, service().facets))

@@ -12,7 +12,7 @@ index at import: each worker opens its own searcher after the fork
 import os
 
 from search.config import load_config
-from search.engine.whoosh.store import IndexMissing
+from search.service import IndexMissing
 
 _server = load_config(os.environ.get("DIPSEARCH_CONFIG", "config.yaml")).values["server"]
 

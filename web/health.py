@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from search.engine.whoosh.store import IndexMissing
+from search.service import IndexMissing
 
 from .api import error
 

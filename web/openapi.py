@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from search.service.request import FACET_NAMES, MAX_RESULT_WINDOW, SORTS, UNITS, Limits
-from search.engine.whoosh.schema import FACETS
+from search.fields import FACETS, UNITS
+from search.service import MAX_RESULT_WINDOW, Limits
+from search.service.hits import HIT_SCHEMA
+from search.service.request import SORTS, filter_names
 
 
 def _param(name: str, schema: dict, description: str, *, required: bool = False,
@@ -15,7 +17,7 @@ def _param(name: str, schema: dict, description: str, *, required: bool = False,
     return param
 
 
-def _search_params(limits: Limits) -> list[dict]:
+def _search_params(limits: Limits, facets: tuple[str, ...]) -> list[dict]:
     date = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
     params = [
         _param("q", {"type": "string", "maxLength": limits.max_query_chars},
@@ -35,14 +37,14 @@ def _search_params(limits: Limits) -> list[dict]:
         _param("cursor", {"type": "string"}, "next_cursor of the previous response, to page "
                                              "past the result window."),
         _param("facets", {"type": "string"}, "Comma-separated facets to count: "
-                                             + ", ".join(FACET_NAMES) + "."),
+                                             + ", ".join(facets) + "."),
         _param("facet_size", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 10},
                "Values returned per facet."),
         _param("highlight", {"type": "boolean", "default": True}, "Return snippets."),
     ]
-    for name in FACETS:
+    for name in filter_names(facets):
         params.append(_param(name, {"type": "array", "items": {"type": "string"}},
-                             f"Filter by {name}; repeat for OR within the facet (filters of "
+                             f"Filter by {FACETS[name].description.lower()}; repeat for OR within the facet (filters of "
                              "different facets are ANDed).", explode=True))
     return params
 
@@ -53,30 +55,6 @@ ERROR = {
                              "properties": {"code": {"type": "string"},
                                             "message": {"type": "string"},
                                             "param": {"type": ["string", "null"]}}}},
-}
-SPEAKER = {"type": "object", "required": ["name"],
-           "properties": {"name": {"type": "string"}, "role": {"type": ["string", "null"]},
-                          "country": {"type": ["string", "null"]}}}
-HIT = {
-    "type": "object",
-    "required": ["id", "doc_id", "unit", "title", "date", "date_precision", "type", "source",
-                 "url", "speakers", "score", "snippets"],
-    "properties": {
-        "id": {"type": "string"}, "doc_id": {"type": "string"},
-        "unit": {"type": "string", "enum": ["document", "passage", "quote"]},
-        "title": {"type": "string"}, "date": {"type": ["string", "null"]},
-        "date_precision": {"type": ["string", "null"],
-                           "enum": ["year", "month", "day", "minute", None]},
-        "type": {"type": ["string", "null"]}, "source": {"type": ["string", "null"]},
-        "url": {"type": ["string", "null"]}, "country": {"type": ["string", "null"]},
-        "speakers": {"type": "array", "items": SPEAKER},
-        "score": {"type": ["number", "null"]},
-        "snippets": {"type": "array", "items": {"type": "string"},
-                     "description": "Safe HTML: escaped text with <mark> around matches."},
-        "quotes": {"type": "array", "items": {"type": "object"}},
-        "quote": {"type": ["object", "null"]}, "context": {"type": ["string", "null"]},
-        "passage": {"type": ["string", "null"]},
-    },
 }
 FACET = {"type": "object", "required": ["values", "truncated"],
          "properties": {"truncated": {"type": "boolean"},
@@ -93,7 +71,7 @@ SEARCH_RESPONSE = {
         "total": {"type": "integer"}, "took_ms": {"type": "number"},
         "partial": {"type": "boolean"}, "query": {"type": "object"},
         "warnings": {"type": "array", "items": {"type": "string"}},
-        "hits": {"type": "array", "items": HIT},
+        "hits": {"type": "array", "items": HIT_SCHEMA},
         "facets": {"type": "object", "additionalProperties": FACET},
         "histogram": {"type": "array", "items": {
             "type": "object", "required": ["year", "count"],
@@ -113,9 +91,9 @@ def _errors(*codes: int) -> dict:
     return {str(c): _json({"$ref": "#/components/schemas/Error"}, "error") for c in codes}
 
 
-def openapi_document(limits: Limits) -> dict:
+def openapi_document(limits: Limits, facets: tuple[str, ...]) -> dict:
     """The description served at /api/openapi.json."""
-    search_params = _search_params(limits)
+    search_params = _search_params(limits, facets)
     return {
         "openapi": "3.1.0",
         "info": {"title": "dipsearch API", "version": "1",

@@ -20,14 +20,13 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from search.service.request import MAX_RESULT_WINDOW, RequestError, SearchRequest, parse_query, parse_request
-from search.service.searching import SearchService
-from search.engine.whoosh.store import IndexMissing
+from search.fields import FACETS
+from search.service.request import filter_names
+from search.service import (MAX_RESULT_WINDOW, IndexMissing, RequestError, SearchRequest,
+                            SearchService)
 
 pages = Blueprint("pages", __name__)
 
-SIDEBAR_FACETS = ("speaker", "country", "type", "source")
-FACET_LABELS = {"speaker": "Speaker", "country": "Country", "type": "Type", "source": "Source"}
 MORE_FACET_VALUES = 50
 SPEAKER_FILTER_LIMIT = 1000
 SPEAKER_PAGE_QUOTES = 50
@@ -156,7 +155,7 @@ class Links:
 
     def api(self, cursor: str | None = None) -> str:
         """The JSON twin: exactly this search, with the facets the page shows."""
-        params = self.req.params(facets=",".join(SIDEBAR_FACETS))
+        params = self.req.params(facets=",".join(sidebar_facets()))
         params += [("facet_size", v) for k, v in self.extra if k == "facet_size"]
         params += [("cursor", cursor)] if cursor else []
         return url_for("api.search") + _query(params)
@@ -171,21 +170,27 @@ def _query(params: list[tuple[str, str]]) -> str:
     return "?" + urlencode(params) if params else ""
 
 
+def sidebar_facets() -> list[str]:
+    """The facets of the sidebar: every value facet the server offers (the year is the timeline)."""
+    return filter_names(service().facets)
+
+
 @pages.get("/")
 def search_page() -> str:
     """The journalist's search: results, facets, timeline, paging, citations, exports."""
-    req = parse_request(request.args.to_dict(flat=False), service().limits)
+    req = service().parse(request.args.to_dict(flat=False))
     speaker_filter = request.args.get("speaker_filter", "").strip()
     extra = [("facet_size", str(req.facet_size))] if req.facet_size != 10 else []
     extra += [("speaker_filter", speaker_filter)] if speaker_filter else []
-    result = service().search(replace(req, facets=list(SIDEBAR_FACETS)))
-    if speaker_filter:
+    sidebar = sidebar_facets()
+    result = service().search(replace(req, facets=sidebar))
+    if speaker_filter and "speaker" in sidebar:
         result["facets"]["speaker"] = filtered_speakers(req, speaker_filter)
     links = Links(req, extra)
     return render_template(
         "search.html", req=req, result=result, links=links, q=req.q,
         hits=[hit_view(h, req) for h in result["hits"]],
-        facets=[(name, FACET_LABELS[name], result["facets"][name]) for name in SIDEBAR_FACETS],
+        facets=[(name, FACETS[name].label, result["facets"][name]) for name in sidebar],
         speaker_filter=speaker_filter, more_values=req.facet_size < MORE_FACET_VALUES,
         more_values_size=MORE_FACET_VALUES, chips=filter_chips(req, links),
         timeline=timeline(result["histogram"], req, links),
@@ -239,8 +244,8 @@ def hit_view(hit: dict, req: SearchRequest) -> dict:
 
 def filter_chips(req: SearchRequest, links: Links) -> list[dict]:
     """Active filters, each with the link that removes it."""
-    chips = [{"label": f"{FACET_LABELS[name]}: {value}", "remove": links.toggle(name, value)}
-             for name in SIDEBAR_FACETS for value in req.filters.get(name, [])]
+    chips = [{"label": f"{FACETS[name].label}: {value}", "remove": links.toggle(name, value)}
+             for name in sidebar_facets() for value in req.filters.get(name, [])]
     for param, label in (("date_from", "From"), ("date_to", "Until")):
         if getattr(req, param):
             chips.append({"label": f"{label} {request.args.get(param, '').strip()}",
@@ -354,12 +359,7 @@ def document_page(doc_id: str) -> str:
 
 def query_marks(q: str) -> Callable[[str], list[tuple[int, int]]]:
     """Where ``q``'s words and phrases stand in a text, parsed exactly as the search parses them."""
-    if not q:
-        return lambda text: []
-    live = service().live()
-    parsed = parse_query(q, live.searcher.schema, service().limits)
-    terms = set(parsed.loose)
-    return lambda text: live.highlighter.spans(text, terms, parsed.phrases)
+    return service().highlighter_for(q)
 
 
 def quote_view(quote: dict, doc: dict) -> dict:
@@ -427,14 +427,12 @@ def speakers_page() -> str:
 @pages.get("/speakers/<path:name>")
 def speaker_page(name: str) -> str:
     """Who a speaker is, when they spoke and were quoted, and their quotes, newest first."""
-    quotes = service().search(SearchRequest(unit="quotes", filters={"speaker": [name]},
-                                            sort="-date", per_page=SPEAKER_PAGE_QUOTES))
-    statements = service().search(SearchRequest(filters={"speaker": [name]}, sort="-date",
-                                                per_page=SPEAKER_PAGE_QUOTES))
-    if not quotes["total"] and not statements["total"]:
-        abort(404, description=f"No statements or quotes by “{name}” are indexed.")
     req = SearchRequest(unit="quotes", filters={"speaker": [name]}, sort="-date",
                         per_page=SPEAKER_PAGE_QUOTES)
+    quotes = service().search(req)
+    statements = service().search(replace(req, unit="documents"))
+    if not quotes["total"] and not statements["total"]:
+        abort(404, description=f"No statements or quotes by “{name}” are indexed.")
     per_year = [{r["year"]: r["count"] for r in statements["histogram"]},
                 {r["year"]: r["count"] for r in quotes["histogram"]}]
     return render_template(

@@ -25,7 +25,6 @@ DOCUMENT_TYPES = (
     "letter",
     "other",
 )
-DATE_PRECISIONS = ("year", "month", "day", "minute")
 
 
 @dataclass

@@ -18,28 +18,11 @@ from pathlib import Path
 
 import yaml
 
-HONORIFICS = {
-    "mr", "mrs", "ms", "miss", "mme", "madame", "mlle", "m", "dr", "prof", "professor",
-    "sir", "dame", "lord", "lady", "he", "h.e", "hon", "honourable", "honorable",
-    "excellency", "his", "her", "majesty", "highness", "royal", "the", "rt", "right",
-    "sr", "sra", "srta", "don", "dona", "doña", "senor", "señor", "senora", "señora",
-    "herr", "frau", "monsieur", "sheikh", "shaikh", "sheikha", "prince", "princess",
-    "king", "queen", "emir", "amir", "archbishop", "monsignor", "msgr", "general",
-    "gen", "ambassador", "dato", "datuk", "tan", "sri", "dato'", "u", "daw", "baron",
-    "baroness", "count", "countess", "chief", "reverend", "rev", "father", "brother",
-    "colonel", "col", "major", "captain", "capt", "marshal", "field", "admiral",
-}
-# Words that are honorifics only when they open a name: "Tan Sri" yes, "Tan Kee" no.
-_LEADING_ONLY = {"tan", "sri", "u", "daw", "don", "the", "his", "her", "field", "m", "he"}
+from search.ingest.names import HONORIFICS, LEADING_ONLY_HONORIFICS, NAME_PARTICLES, strip_accents
+
 _HIS_EXCELLENCY = re.compile(r"\bH\.\s?E\.", re.IGNORECASE)
+# A name word: letters and digits, joined by apostrophes or hyphens (O'Neill, Al-Jamali).
 _TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-_PARTICLES = {"de", "da", "del", "della", "di", "do", "dos", "das", "du", "van", "von",
-              "der", "den", "la", "le", "y", "e", "bin", "ibn", "al", "el", "ben", "bint"}
-
-
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def name_words(raw: str) -> list[str]:
@@ -50,7 +33,7 @@ def name_words(raw: str) -> list[str]:
     while start < len(words) - 1 and words[start].casefold().rstrip(".") in HONORIFICS:
         start += 1
     rest = words[start:]
-    while rest and len(rest) > 1 and rest[0].casefold() in _LEADING_ONLY:
+    while rest and len(rest) > 1 and rest[0].casefold() in LEADING_ONLY_HONORIFICS:
         rest = rest[1:]
     return rest
 
@@ -58,7 +41,7 @@ def name_words(raw: str) -> list[str]:
 def name_key(raw: str) -> str:
     """What two spellings of one name have in common: no case, accent, honorific or punctuation."""
     words = name_words(raw)
-    folded = _strip_accents(" ".join(words)).casefold()
+    folded = strip_accents(" ".join(words)).casefold()
     return re.sub(r"['’-]", "", folded)
 
 
@@ -68,7 +51,7 @@ def display_form(raw: str) -> str:
     for i, word in enumerate(name_words(raw)):
         if _shouting(word):
             word = "-".join(_title_part(p) for p in word.split("-"))
-            if i > 0 and word.casefold() in _PARTICLES:
+            if i > 0 and word.casefold() in NAME_PARTICLES:
                 word = word.casefold()
         out.append(word)
     return " ".join(out)

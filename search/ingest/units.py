@@ -2,18 +2,17 @@
 
 This is the step between reading and indexing: speaker names are normalised
 here (so the facet holds one value per person) and quotes are extracted here,
-so the indexer only writes what it is given.
+so the engine only writes what it is given (search.engine.whoosh.units).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
+from search.fields import FACETS, VALUE_FACETS, day_number, joined
 from search.ingest.document import Document, Speaker
-from search.engine.whoosh.postings import analyse, analyse_paragraphs, postings
 from search.ingest.quotes import Quote, extract_quotes
-from search.engine.whoosh.schema import SEPARATOR, day_number
 from search.ingest.speakers import SpeakerRegistry
 
 QuoteExtractor = Callable[[Document, SpeakerRegistry], list]
@@ -41,21 +40,10 @@ def describe(name: str, doc: Document, registry: SpeakerRegistry) -> Speaker:
                    (role.country if role else None) or person.country)
 
 
-def _joined(values: list[str | None]) -> str | None:
-    kept = [v for v in dict.fromkeys(values) if v]
-    return SEPARATOR.join(kept) if kept else None
-
-
 def _common(doc: Document, speakers: list[Speaker]) -> dict:
-    """Fields every unit of a document carries, for filters and facets."""
-    return {
-        "doc_id": doc.id,
-        "day": day_number(doc.date),
-        "speaker": _joined([s.name for s in speakers]),
-        "country": _joined([doc.country, *(s.country for s in speakers)]),
-        "type": doc.type,
-        "source": doc.source,
-    }
+    """Fields every unit of a document carries, for filters and facets (search.fields)."""
+    values = {name: joined(FACETS[name].values(doc, speakers)) for name in VALUE_FACETS}
+    return {"doc_id": doc.id, "day": day_number(doc.date), **values}
 
 
 def _meta(doc: Document, speakers: list[Speaker]) -> dict:
@@ -110,39 +98,6 @@ def prepare(doc: Document, registry: SpeakerRegistry, file_key: str,
         settled.append((quote, name,
                         (own.get(name) or describe(name, doc, registry)) if name else None))
     return Prepared(doc, file_key, _common(doc, speakers), _meta(doc, speakers), settled)
-
-
-def document_units(prepared: Prepared, text_field, *, passages: bool = True) -> Iterator[dict]:
-    """Every unit of one document, as keyword arguments for ``writer.add_document``.
-
-    Text is analysed once per paragraph for the document and its passages.
-    """
-    doc, common, meta = prepared.doc, prepared.common, prepared.meta
-    analyzer, fmt = text_field.analyzer, text_field.format
-    per_paragraph, whole, starts = analyse_paragraphs(analyzer, doc.paragraphs)
-    yield dict(common, key=doc.id, id=doc.id, unit="document", text=postings(fmt, whole),
-               title=doc.title, file=doc.path, file_key=prepared.file_key, date=doc.date,
-               year=doc.year, country_code=doc.country_code,
-               meta=dict(meta, paragraphs=len(doc.paragraphs), starts=starts,
-                         quotes=len(prepared.quotes)))
-    if passages:
-        for n, paragraph in enumerate(doc.paragraphs):
-            yield dict(common, key=f"{doc.id}#p{n}", unit="passage", position=n,
-                       passage_text=postings(fmt, per_paragraph[n]), body=paragraph)
-    for n, (quote, name, speaker) in enumerate(prepared.quotes):
-        yield dict(
-            common,
-            key=f"{doc.id}#q{n}",
-            unit="quote",
-            position=n,
-            quote_text=postings(fmt, analyse(analyzer, quote.text)[0]),
-            body=quote.text,
-            kind=quote.kind,
-            speaker=name,
-            country=(speaker and speaker.country) or common["country"],
-            meta=dict(meta, speakers=[asdict(speaker)] if speaker else [],
-                      quote=quote.to_dict(), context=quote.context),
-        )
 
 
 def extract_document_quotes(doc: Document, registry: SpeakerRegistry) -> list:

@@ -9,27 +9,32 @@ is not a ``<mark>`` is escaped.
 from __future__ import annotations
 
 from html import escape
+from typing import Callable
+
+from search.engine.interface import Token
 
 
 class Highlighter:
-    """Marks query terms and phrases in text analysed like the index."""
+    """Marks query terms and phrases in text analysed like the index.
 
-    def __init__(self, analyzer) -> None:
-        self.analyzer = analyzer
+    ``tokens`` is the engine's analysis of a text (``Snapshot.tokens``), so a
+    highlighted word is exactly a word the index would match.
+    """
+
+    def __init__(self, tokens: Callable[[str], list[Token]]) -> None:
+        self.tokens = tokens
 
     def spans(self, text: str, terms: set[str], phrases: list[list[str]]) -> list[tuple[int, int]]:
         """Character spans to mark, merged so that a phrase is one span."""
-        tokens = [(t.text, t.pos, t.startchar, t.endchar, t.stopped)
-                  for t in self.analyzer(text, positions=True, chars=True, removestops=False)]
-        words = [t for t in tokens if not t[4]]
+        words = [t for t in self.tokens(text) if not t.stopped]
         marked: list[tuple[int, int]] = []
         for phrase in phrases:
             n = len(phrase)
             for i in range(len(words) - n + 1):
-                if [w[0] for w in words[i:i + n]] == phrase:
-                    marked.append((words[i][2], words[i + n - 1][3]))
+                if [w.text for w in words[i:i + n]] == phrase:
+                    marked.append((words[i].start, words[i + n - 1].end))
         inside = lambda start: any(a <= start < b for a, b in marked)
-        marked += [(w[2], w[3]) for w in words if w[0] in terms and not inside(w[2])]
+        marked += [(w.start, w.end) for w in words if w.text in terms and not inside(w.start)]
         return sorted(marked)
 
     def snippet(self, text: str, terms: set[str], phrases: list[list[str]],

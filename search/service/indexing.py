@@ -1,8 +1,8 @@
-"""``dipsearch index``: corpus files -> readers -> units -> the Whoosh index.
+"""``dipsearch index``: corpus files -> readers -> prepared documents -> the engine.
 
 Incremental by default: a file whose content hash is already in the index is
 skipped, a changed file's units are replaced, a removed file's units deleted,
-all in one Whoosh commit (atomic for readers). ``rebuild`` writes a new
+all in one engine commit (atomic for readers). ``rebuild`` writes a new
 version beside the live one and publishes it only when complete.
 
 The index itself records which file versions it holds (the ``file_key`` term
@@ -16,22 +16,18 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from whoosh import index as whoosh_index
-
 from search.config import Config
+from search.engine import open_engine
+from search.engine.interface import Holdings, Writer
 from search.ingest.document import Problem
 from search.ingest.readers import is_supported, read_file
-from search.engine.whoosh.schema import INDEX_FORMAT, build_schema
 from search.ingest.speakers import SpeakerRegistry
-from search.engine.whoosh.store import IndexStore
 from search.ingest.units import QuoteExtractor, extract_document_quotes, prepare
-from search.engine.whoosh.writer import Build
 
 Progress = Callable[[int], None]
 ProgressFactory = Callable[[int], Progress]
@@ -100,23 +96,6 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _Existing:
-    """What the live index already holds: file versions, documents per file, speaker names."""
-
-    def __init__(self, ix=None) -> None:
-        self.file_keys: set[str] = set()
-        self.docs_by_file: dict[str, set[str]] = {}
-        self.speakers: list[str] = []
-        if ix is None:
-            return
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            self.file_keys = {t.decode("utf-8") for t in reader.lexicon("file_key")}
-            self.speakers = [t.decode("utf-8") for t in reader.lexicon("speaker")]
-            for fields in searcher.documents(unit="document"):
-                self.docs_by_file.setdefault(fields["file"], set()).add(fields["doc_id"])
-
-
 @dataclass
 class _FilePlan:
     path: Path
@@ -126,7 +105,7 @@ class _FilePlan:
     old_ids: set[str]
 
 
-def _plan(files: list[tuple[Path, Path]], existing: _Existing
+def _plan(files: list[tuple[Path, Path]], existing: Holdings, index_format: int
           ) -> tuple[list[_FilePlan], dict[str, set[str]], dict[str, str]]:
     """Files to (re)read, files removed since the last build, and ids still taken.
 
@@ -138,7 +117,7 @@ def _plan(files: list[tuple[Path, Path]], existing: _Existing
     for path, root in files:
         rel = path.relative_to(root).as_posix()
         current.add(rel)
-        key = f"{rel}@{INDEX_FORMAT}:{file_hash(path)}"
+        key = f"{rel}@{index_format}:{file_hash(path)}"
         if key not in existing.file_keys:
             todo.append(_FilePlan(path, root, rel, key, existing.docs_by_file.get(rel, set())))
     changed = {plan.rel for plan in todo}
@@ -160,62 +139,41 @@ def build(config: Config, *, rebuild: bool = False, procs: int | None = None,
     so a status it writes is never older than the lock says.
     """
     started = time.monotonic()
-    store = IndexStore(config.index_dir)
+    engine = open_engine(config)
     report = IndexReport()
     files, report.problems = corpus_files(config.corpus_paths)
-    with store.build_lock():
+    with engine.build(rebuild=rebuild, procs=procs or config.get("index", "procs")) as writer:
         if on_locked is not None:
             on_locked()
-        store.prune(config.get("index", "keep_versions"))
-        live = store.current_name()
-        if rebuild or live is None:
-            report.version, path = store.new_version()
-            ix = whoosh_index.create_in(str(path), build_schema(config))
-            existing = _Existing()
-        else:
-            report.version, ix = store.open()
-            existing = _Existing(ix)
-        try:
-            _write(ix, config, files, existing, report, procs, progress)
-        except BaseException:
-            if report.version != live:
-                shutil.rmtree(store.versions / report.version, ignore_errors=True)
-            raise
-        if report.version != live:
-            store.publish(report.version)
-            store.prune(config.get("index", "keep_versions"))
+        report.version = writer.version
+        _write(writer, engine.format, config, files, report, progress)
         report.seconds = time.monotonic() - started
         if on_finished is not None:
             on_finished(report)
     return report
 
 
-def _write(ix, config: Config, files: list[tuple[Path, Path]], existing: _Existing,
-           report: IndexReport, procs: int | None, progress: ProgressFactory | None) -> None:
+def _write(writer: Writer, index_format: int, config: Config, files: list[tuple[Path, Path]],
+           report: IndexReport, progress: ProgressFactory | None) -> None:
+    existing = writer.holdings()
     registry = SpeakerRegistry.load(config.speakers_path)
     registry.seed(existing.speakers)
     quotes = extract_document_quotes if config.get("index", "quotes") else None
-    todo, removed, taken = _plan(files, existing)
+    todo, removed, taken = _plan(files, existing, index_format)
     report.unchanged_files = len(files) - len(todo)
     tick = progress(estimate_documents([(p.path, p.root) for p in todo])) if progress else _no_tick
-    build = Build(ix, ix.storage.folder, procs or config.get("index", "procs"),
-                  config.get("index", "limitmb"), config.get("index", "passages"))
-    try:
-        for plan in todo:
-            build.delete(plan.old_ids)
-            new_ids = _write_file(build, plan, config, registry, quotes, taken, report, tick)
-            report.deleted += len(plan.old_ids - new_ids)
-        for ids in removed.values():
-            build.delete(ids)
-            report.deleted += len(ids)
-        build.commit()
-    except BaseException:
-        build.cancel()
-        raise
-    report.units = build.units
+    for plan in todo:
+        writer.delete(plan.old_ids)
+        new_ids = _write_file(writer, plan, config, registry, quotes, taken, report, tick)
+        report.deleted += len(plan.old_ids - new_ids)
+    for ids in removed.values():
+        writer.delete(ids)
+        report.deleted += len(ids)
+    writer.commit()
+    report.units = writer.units
 
 
-def _write_file(build: Build, plan: _FilePlan, config: Config, registry: SpeakerRegistry,
+def _write_file(writer: Writer, plan: _FilePlan, config: Config, registry: SpeakerRegistry,
                 quotes: QuoteExtractor | None, taken: dict[str, str], report: IndexReport,
                 tick: Progress) -> set[str]:
     """Index one file's documents; returns the ids it now holds."""
@@ -235,7 +193,7 @@ def _write_file(build: Build, plan: _FilePlan, config: Config, registry: Speaker
             continue
         taken[item.id] = f"{item.path}:{item.line}"
         new_ids.add(item.id)
-        build.add(prepare(item, registry, plan.key, quotes))
+        writer.add(prepare(item, registry, plan.key, quotes))
         if item.id in plan.old_ids:
             report.updated += 1
         else:

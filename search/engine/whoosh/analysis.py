@@ -1,9 +1,10 @@
-"""Text analysis: NLTK tokenisation with character offsets, one cached normaliser.
+"""Text analysis: a word tokenizer with character offsets, one cached normaliser.
 
 Two composable Whoosh pieces, as Whoosh's own pipeline is built:
 
-* ``NltkTokenizer`` splits with ``WordSpanTokenizer``, an NLTK ``TokenizerI``
-  (no nltk_data needed), and keeps character offsets, so highlighting and
+* ``WordTokenizer`` is a regular-expression tokenizer: it splits with
+  ``WordSpanTokenizer`` (NLTK's ``TokenizerI`` contract on stdlib ``re``, no
+  nltk_data needed) and keeps character offsets, so highlighting and
   phrase search work. The word pattern never includes ``*`` or ``_``, so
   Markdown emphasis such as ``**disarmament**`` cannot glue itself to a word.
 * ``NormalizeFilter`` turns a raw token into its index term: typographic
@@ -61,15 +62,15 @@ class WordSpanTokenizer(TokenizerI):
             yield match.span()
 
 
-class NltkTokenizer(Tokenizer):
-    """Yields one reusable Token per word with its position and character span."""
+class WordTokenizer(Tokenizer):
+    """Yields one reusable Token per word of the regular expression, with position and span."""
 
     def __init__(self, pattern: str = TOKEN_PATTERN) -> None:
         self.pattern = pattern
         self._tokenizer = WordSpanTokenizer(pattern)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, NltkTokenizer) and other.pattern == self.pattern
+        return isinstance(other, WordTokenizer) and other.pattern == self.pattern
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True,
@@ -179,4 +180,4 @@ def make_analyzer(stemmer: str | None = "english", stop_words: Iterable[str] | s
     """The analyzer for full-text fields, from the ``analysis`` section of config."""
     if stop_words == "default":
         stop_words = STOP_WORDS
-    return NltkTokenizer() | NormalizeFilter(stemmer, stop_words or (), fold_accents)
+    return WordTokenizer() | NormalizeFilter(stemmer, stop_words or (), fold_accents)

@@ -19,6 +19,7 @@ from whoosh.matching import FilterMatcher
 
 def unwrap(matcher) -> tuple[object, set | None]:
     """The on-disk matcher under Whoosh's deleted-documents filter, and the deleted set."""
+    # Whoosh 2.7.5 private: FilterMatcher._exclude, ._ids (the deleted-documents set)
     if isinstance(matcher, FilterMatcher) and matcher._exclude:
         return matcher.child, matcher._ids
     return matcher, None
@@ -33,6 +34,7 @@ def positioned(matcher, wanted: list[int] | None = None) -> Iterator[int]:
         return
     chosen = set(wanted) if wanted is not None else None
     next_wanted = 0
+    # Whoosh 2.7.5 private: W3LeafMatcher._next_block, _read_ids, block state _ids and _i
     while leaf.is_active():
         top = leaf.block_max_id()
         if wanted is not None:

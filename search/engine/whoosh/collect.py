@@ -204,6 +204,8 @@ class _Postings:
         a, c, e, lengths = self.a, self.c, self.e, self.lengths
         wanted = sorted(only) if only is not None else None
         next_wanted = 0
+        # Whoosh 2.7.5 private: W3LeafMatcher._next_block, _read_ids, _read_values,
+        # _read_weights, _fixedsize and block state _ids, _i, _weights, _values
         while m.is_active():
             if wanted is not None:
                 top = m.block_max_id()

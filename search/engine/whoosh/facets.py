@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 from whoosh import query as wq
 
-from search.engine.whoosh.schema import SEPARATOR
+from search.fields import SEPARATOR
 
 
 class FacetColumns:

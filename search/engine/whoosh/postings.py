@@ -18,7 +18,7 @@ from array import array
 from itertools import accumulate
 
 from whoosh import formats
-from whoosh.system import _INT_SIZE, pack_uint
+from whoosh.system import _INT_SIZE, pack_uint  # Whoosh 2.7.5 private: _INT_SIZE (int's size)
 
 PARAGRAPH_GAP = 3
 

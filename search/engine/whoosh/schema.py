@@ -30,16 +30,13 @@ from __future__ import annotations
 from whoosh import columns, fields, formats
 from whoosh.analysis import RegexTokenizer
 
-from search.config import Config
 from search.engine.whoosh.analysis import make_analyzer
 from search.engine.whoosh.postings import ReusablePositions
+from search.fields import VALUE_FACETS
 
-SEPARATOR = "\x1f"
 # What units hold, as a number: changing it makes the next ``dipsearch index`` re-read
 # every file (2: paragraph starts on documents; a document's units are consecutive).
 INDEX_FORMAT = 2
-FACETS = ("speaker", "country", "type", "source")
-UNITS = ("document", "passage", "quote")
 # The fields a query searches, by unit: documents by text and title, the others by their text.
 SEARCH_FIELDS = {"document": ("text", "title"), "passage": ("passage_text",),
                  "quote": ("quote_text",)}
@@ -84,19 +81,15 @@ def _text(analyzer) -> fields.TEXT:
     return field
 
 
-def build_schema(config: Config) -> fields.Schema:
-    """The schema for an index built with this config's analysis options."""
-    options = config.values["analysis"]
-    analyzer = make_analyzer(options["stemmer"], options["stop_words"], options["fold_accents"])
+def build_schema(analysis: dict) -> fields.Schema:
+    """The schema for an index built with these analysis options (config's ``analysis``)."""
+    analyzer = make_analyzer(analysis["stemmer"], analysis["stop_words"], analysis["fold_accents"])
     return fields.Schema(
-        # every unit
+        # every unit; a filter field per value facet of the registry (search.fields)
         key=fields.STORED(),
         unit=with_lengths(fields.ID(stored=True)),
         doc_id=with_lengths(fields.ID(stored=True)),
-        speaker=FacetField(),
-        country=FacetField(),
-        type=FacetField(),
-        source=FacetField(),
+        **{name: FacetField() for name in VALUE_FACETS},
         day=fields.COLUMN(columns.NumericColumn("q", default=0)),
         body=fields.STORED(),
         position=fields.STORED(),
@@ -116,8 +109,3 @@ def build_schema(config: Config) -> fields.Schema:
         # quote units only
         kind=with_lengths(fields.ID()),
     )
-
-
-def day_number(when) -> int:
-    """A date as the sortable integer YYYYMMDDHHMM kept in the ``day`` column (0: unknown)."""
-    return int(when.strftime("%Y%m%d%H%M")) if when else 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield  # Whoosh 2.7.5 private: _lenfield
 from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -22,19 +22,21 @@ def field_lengths(reader, fieldname: str) -> array | None:
     """Every document's length in ``fieldname`` for one segment reader (None if unknown)."""
     cache = reader.__dict__.setdefault("_dipsearch_lengths", {})
     if fieldname not in cache:
-        perdoc = getattr(reader, "_perdoc", None)
+        perdoc = getattr(reader, "_perdoc", None)  # Whoosh 2.7.5 private: SegmentReader._perdoc
         cache[fieldname] = perdoc_lengths(perdoc, fieldname) if perdoc else None
     return cache[fieldname]
 
 
 def perdoc_lengths(perdoc, fieldname: str) -> array | None:
     """The lengths column of a segment's per-document reader, decoded (None if absent)."""
+    # Whoosh 2.7.5 private: W3PerDocReader._cached_reader, whoosh3._lenfield (column name)
     column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     return None if column is None else decoded_lengths(column, perdoc.doc_count_all())
 
 
 def decoded_lengths(column, doccount: int) -> array:
     """A one-byte length column decoded in one pass over its bytes (~100x a read per document)."""
+    # Whoosh 2.7.5 private: NumericColumn.Reader._count, _typecode, _dbfile, _basepos, _default
     count = getattr(column, "_count", None)
     if getattr(column, "_typecode", None) != "B" or count is None:
         return array("l", (_DECODE[b] for b in column))

@@ -26,13 +26,7 @@ from typing import Iterator
 from whoosh import index as whoosh_index
 from whoosh.index import Index
 
-
-class IndexMissing(RuntimeError):
-    """No published index: run ``dipsearch index`` first."""
-
-
-class BuildInProgress(RuntimeError):
-    """Another build holds the lock; only one may run at a time."""
+from search.engine.interface import BuildInProgress, IndexMissing
 
 
 class IndexStore:

@@ -37,9 +37,13 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from search.engine.whoosh.scoring import perdoc_lengths
-from search.ingest.units import Prepared, document_units
+from search.engine.whoosh.units import document_units
+from search.ingest.units import Prepared
 
-BATCH = 16  # documents per message to a worker
+# Documents per message to a worker: one pickled message a batch keeps the queue's
+# per-message cost (a pipe write, a lock) under 1% of analysis time, while the parent
+# holds at most procs x 2 batches in flight (bounded memory on 5 MB documents).
+BATCH = 16
 
 
 class MemoryPool:
@@ -82,6 +86,7 @@ class FastSegmentWriter(SegmentWriter):
         self.pool.cleanup()
         self.pool = MemoryPool()
 
+    # Whoosh 2.7.5 private: overrides SegmentWriter._flush_segment (_finalize_segment calls it)
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = self.per_document_reader()
@@ -95,6 +100,7 @@ class FastSegmentWriter(SegmentWriter):
                 terms = self.pool.fields[fieldname]
                 for tbytes in sorted(terms):
                     writer.start_term(tbytes)
+                    # Whoosh 2.7.5 private: W3FieldWriter._postwriter, the field's postings writer
                     _write_blocks(writer._postwriter, *terms[tbytes], field_lengths)
                     writer.finish_term()
                 writer.finish_field()
@@ -111,6 +117,8 @@ def _write_blocks(postings, ids: array, weights: array, values: bytearray, ends:
     The buffers and statistics set here are the ones ``add_posting`` would
     have built posting by posting; ``finish_term`` writes (or inlines) the last.
     """
+    # Whoosh 2.7.5 private: W3PostingsWriter._blocklimit, _write_block and its block buffers
+    # _ids, _weights, _values, _maxweight, _minlength, _maxlength
     limit = postings._blocklimit
     count = len(ids)
     for start in range(0, count, limit):
@@ -159,14 +167,16 @@ class SegmentSeries:
 
     def cancel(self) -> None:
         if self._writer is not None:
-            self._writer._close_segment()
+            self._writer._close_segment()  # Whoosh 2.7.5 private: SegmentWriter._close_segment
             self._writer = None
 
     def _open(self) -> FastSegmentWriter:
+        # Whoosh 2.7.5 private: SegmentWriter's _lk=False, no index lock (the build lock holds)
         self._writer = FastSegmentWriter(self.ix, _lk=False)
         return self._writer
 
     def _close(self) -> None:
+        # Whoosh 2.7.5 private: SegmentWriter._finalize_segment (closed, not yet published)
         self.segments.append(self._writer._finalize_segment())
         self._writer = None
 
@@ -198,6 +208,8 @@ class Build:
         new = self._sink.finish() if self._sink else []
         self.units = self._sink.units if self._sink else 0
         main = self.main
+        # Whoosh 2.7.5 private: SegmentWriter.commit's own steps (_merge_segments, _added,
+        # _finalize_segment, _close_segment, _commit_toc, _finish), with the new segments added
         segments = main._merge_segments(None, None, None)
         if main._added:
             segments.append(main._finalize_segment())

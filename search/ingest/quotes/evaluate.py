@@ -1,7 +1,7 @@
 """Score ``extract_quotes`` against hand-made gold quotes.
 
-    python -m search.ingest.quote_eval GOLD.yaml [TEXT_FILE] [--speakers speakers.yaml] [-v]
-    python -m search.ingest.quote_eval tests/gold/*.yaml          # several gold files, pooled
+    python -m search.ingest.quotes.evaluate GOLD.yaml [TEXT_FILE] [--speakers speakers.yaml] [-v]
+    python -m search.ingest.quotes.evaluate tests/gold/*.yaml          # several gold files, pooled
 
 A gold file (see shared/eval/seed-gold.yaml) lists ``quotes`` with a verbatim
 ``text``, a ``speaker``, a ``kind`` (direct | partial | indirect) and optionally
@@ -24,7 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from search.ingest.quotes import Quote, extract_quotes
+from search.ingest.quotes.assemble import extract_quotes
+from search.ingest.quotes.quote import Quote
 from search.ingest.speakers import SpeakerRegistry
 
 GROUPS = {"direct+partial": ("direct", "partial"), "indirect": ("indirect",)}
@@ -173,7 +174,7 @@ def _details(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m search.ingest.quote_eval", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m search.ingest.quotes.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="+", help="GOLD.yaml [TEXT_FILE], or several gold files")
     parser.add_argument("--speakers",
                         help="speakers.yaml for name resolution (default: corpus/speakers.yaml if present)")

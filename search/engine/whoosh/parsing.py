@@ -1,0 +1,131 @@
+"""Query text -> a Whoosh query over one kind of unit, with a safe fallback.
+
+A query with a syntax error is not an error: it falls back to its plain words
+and says so in ``warnings``. Plain words without operators must mostly match
+(a half-remembered quote); a document's title words raise its score.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.qparser import QueryParser
+
+from search.engine.interface import Limits, QueryWords, RequestError
+from search.engine.whoosh.matchers import MinMatch, use_exact_phrases
+from search.engine.whoosh.schema import SEARCH_FIELDS
+
+_OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+
+
+@dataclass
+class ParsedQuery:
+    query: wq.Query
+    warnings: list[str]
+    terms: list[str]          # analysed positive words, for highlighting and proximity
+    phrases: list[list[str]]  # analysed phrases, highlighted as one span
+    field: str = "text"       # the full-text field searched
+    loose: list[str] = dataclasses.field(default_factory=list)  # words outside phrases
+
+    @property
+    def words(self) -> QueryWords:
+        return QueryWords(self.terms, self.phrases, self.loose)
+
+
+def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> ParsedQuery:
+    """Whoosh syntax over the unit's own fields, or the plain words when the syntax is broken."""
+    warnings: list[str] = []
+    field = SEARCH_FIELDS[unit][0]
+    if not q.strip():
+        return ParsedQuery(wq.Every(), warnings, [], [], field)
+    problem = syntax_problem(q)
+    if problem:
+        warnings.append(f"{problem}: searched for the words instead")
+        q = plain_words(q)
+        if not q:
+            return ParsedQuery(wq.NullQuery, warnings, [], [], field)
+    parser = use_exact_phrases(QueryParser(field, schema))
+    query = parser.parse(q)
+    if not _OPERATORS.search(q):
+        query = _require_most_words(query)
+    terms = [t for f, t in query.iter_all_terms() if f == field]
+    if len(terms) > limits.max_terms:
+        raise RequestError("too_many_terms", f"the query has {len(terms)} terms; the limit is "
+                                             f"{limits.max_terms}", "q")
+    phrases = [list(p.words) for p in query.leaves() if isinstance(p, wq.Phrase)
+               and p.fieldname == field]  # "..." and hyphenated words alike
+    words = list(dict.fromkeys(t.decode() if isinstance(t, bytes) else t for t in terms))
+    loose = [t.text for t in query.leaves() if isinstance(t, wq.Term) and t.fieldname == field]
+    if "title" in SEARCH_FIELDS[unit] and words:
+        query = _title_bonus(query, words)
+    return ParsedQuery(query, warnings, words, phrases, field, list(dict.fromkeys(loose)))
+
+
+def _title_bonus(query: wq.Query, words: list[str]) -> wq.Query:
+    """Words in the title raise a document's score but are not needed to match.
+
+    Searching title and text as alternatives for every word would double the
+    matchers of every query; an optional title clause reads title postings
+    only for documents that already match.
+    """
+    return wq.AndMaybe(query, wq.Or([wq.Term("title", w, boost=2.0) for w in words]))
+
+
+def _require_most_words(query: wq.Query) -> wq.Query:
+    """Plain words: all of up to three, three of four, most of more (a half-remembered quote).
+
+    Only called for queries without explicit operators, whose top level is
+    the parser's implicit AND of words and phrases.
+    """
+    if type(query) is wq.And and len(query.subqueries) >= 4:
+        n = len(query.subqueries)
+        return MinMatch(query.subqueries, n - n // 4)
+    return query
+
+
+def syntax_problem(q: str) -> str | None:
+    """What is wrong with a query's syntax, in words a journalist understands."""
+    if q.count('"') % 2:
+        return "unbalanced quotation mark"
+    depth = 0
+    for char in re.sub(r'"[^"]*"', "", q):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return "unbalanced parenthesis"
+    if depth:
+        return "unbalanced parenthesis"
+    tokens = re.sub(r'"[^"]*"', " PHRASE ", q).split()
+    if tokens and tokens[-1] in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
+        return f"dangling {tokens[-1]}"
+    if tokens and tokens[0] in ("AND", "OR", "ANDNOT", "ANDMAYBE"):
+        return f"dangling {tokens[0]}"
+    for a, b in zip(tokens, tokens[1:]):
+        if a in ("AND", "OR") and b in ("AND", "OR"):
+            return f"{a} followed by {b}"
+    for match in re.finditer(r"(\w+):(\S*)", re.sub(r'"[^"]*"', "PHRASE", q)):
+        if not match.group(2):
+            return f"nothing after {match.group(1)}:"
+    return None
+
+
+def plain_words(q: str) -> str:
+    """The words of a broken query, with operators and syntax characters removed."""
+    q = _OPERATORS.sub(" ", q)
+    return " ".join(re.sub(r"[\"()\[\]{}^~:*?\\]+", " ", q).split())
+
+
+def check_expansions(query: wq.Query, reader, limit: int) -> None:
+    """Refuse a wildcard that expands to more than ``limit`` terms (``a*`` would be thousands)."""
+    for leaf in query.leaves():
+        if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
+            count = 0
+            # Whoosh 2.7.5 private: MultiTerm._btexts (the query's expansions, lazily)
+            for _ in leaf._btexts(reader):
+                count += 1
+                if count > limit:
+                    raise RequestError("too_many_expansions",
+                                       f"{leaf} matches more than {limit} words: make it longer",
+                                       "q")

@@ -1,0 +1,269 @@
+"""One opened index version and how a search runs on it, fast, on Whoosh.
+
+* One long-lived searcher per process, with its column arrays and filter
+  sets cached (``search.engine.whoosh.engine`` replaces it only when a new
+  version or commit is published). Opening a searcher costs 100-190 ms and
+  throws the caches away.
+* One scored pass collects every match under a time limit, a posting block
+  at a time (``collect``); totals are exact by construction, and phrases
+  are evaluated once. Facet filters are applied afterwards from cached
+  docnum sets, which is what makes facets disjunctive at no extra search.
+* Relevance is BM25, then the top documents are re-ranked by how close
+  together the query's words stand (``proximity``); the positions read for
+  that also pick each document hit's best paragraph (``passages``).
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections import Counter
+from functools import lru_cache
+from typing import Iterator
+
+from whoosh import query as wq
+
+from search.engine.interface import (Limits, Match, Outcome, QueryWords, RequestError,
+                                     SearchSpec, Token)
+from search.engine.whoosh.collect import Decoded, scan, scores_of
+from search.engine.whoosh.facets import FacetColumns, apply_filters, facet_counts, year_histogram
+from search.engine.whoosh.matchers import within_unit
+from search.engine.whoosh.parsing import ParsedQuery, check_expansions, parse_query
+from search.engine.whoosh.passages import best_paragraph, phrase_layouts
+from search.engine.whoosh.proximity import PositionReader, proximity_boosts
+from search.engine.whoosh.schema import SEARCH_FIELDS
+from search.engine.whoosh.spelling import suggest
+
+# The first three pages are re-ranked by proximity: reading positions costs ~0.2 ms a document.
+RERANK_DEPTH = 30
+# Matching quotes shown under a document hit.
+QUOTES_PER_HIT = 3
+
+
+class WhooshSnapshot:
+    """One published version: searcher, columns and cached filter sets (see module doc)."""
+
+    def __init__(self, version: str, searcher, limits: Limits) -> None:
+        self.version = version
+        self.searcher = searcher
+        self.limits = limits
+        self.columns = FacetColumns(searcher)
+        self.analyzer = searcher.schema["text"].analyzer
+        self.unit_docs = lru_cache(maxsize=8)(self._unit_docs)
+        self.document_meta = lru_cache(maxsize=4096)(self._document_meta)
+
+    # -- the Snapshot protocol -----------------------------------------------
+
+    def search(self, spec: SearchSpec) -> Outcome:
+        parsed = self._parse(spec.q, spec.unit)
+        decoded = Decoded()
+        positions = PositionReader(self.searcher, parsed.field, parsed.terms, decoded)
+        need = None if spec.after else spec.start + spec.count
+        passing, all_but, ranked, partial = self._run(parsed, spec, positions, need, decoded)
+        page, next_key = self._page(spec, ranked, len(passing))
+        outcome = Outcome(
+            total=len(passing), partial=partial, understood=str(parsed.query),
+            warnings=list(parsed.warnings), words=parsed.words, next_key=next_key,
+            matches=self._matches(parsed, spec, page, positions),
+            facets=facet_counts(self.columns, spec.facets, spec.filters, passing, all_but,
+                                spec.facet_size),
+            histogram=year_histogram(self.columns, all_but.get("year", passing)))
+        if spec.q and len(passing) < 3:
+            outcome.suggestion = suggest(self.searcher, spec.q, parsed)
+        return outcome
+
+    def export(self, spec: SearchSpec, cap: int) -> Iterator[Match]:
+        parsed = self._parse(spec.q, spec.unit)
+        positions = PositionReader(self.searcher, parsed.field, parsed.terms)
+        _, _, ranked, _ = self._run(parsed, spec, positions, cap)
+        for score, docnum in ranked[:cap]:
+            yield Match(self._record(docnum), score)
+
+    def units_of(self, doc_id: str) -> list[dict]:
+        return list(self.searcher.documents(doc_id=doc_id))
+
+    def value_counts(self, facet: str, unit: str | None,
+                     within: dict[str, list[str]] | None = None) -> Counter:
+        kinds = [unit] if unit else ["document", "passage", "quote"]
+        docs = sorted(d for kind in kinds for d in self.unit_docs(kind))
+        if within:
+            docs, _ = apply_filters(docs, self.columns.filter_tests(within))
+        return self.columns.count(facet, docs)
+
+    def unit_count(self, unit: str) -> int:
+        return len(self.unit_docs(unit))
+
+    def tokens(self, text: str) -> list[Token]:
+        return [Token(t.text, t.startchar, t.endchar, t.stopped)
+                for t in self.analyzer(text, positions=True, chars=True, removestops=False)]
+
+    def query_words(self, q: str, unit: str) -> QueryWords:
+        return parse_query(q, self.searcher.schema, self.limits, unit).words
+
+    # -- reading -------------------------------------------------------------
+
+    def _document_meta(self, doc_id: str) -> dict:
+        """Display metadata, stored once on the document unit (passages do not repeat it)."""
+        fields = self.searcher.document(id=doc_id) or {}
+        return fields.get("meta", {})
+
+    def _record(self, docnum: int) -> dict:
+        """A unit's stored record, with its document's metadata."""
+        fields = self.searcher.stored_fields(docnum)
+        if "meta" not in fields:
+            fields["meta"] = self.document_meta(fields["doc_id"])
+        return fields
+
+    def _passage(self, docnum: int, doc_id: str, index: int) -> dict | None:
+        """The stored fields of paragraph ``index`` of the document unit at ``docnum``.
+
+        A document's units are indexed as one group (search.engine.whoosh.writer),
+        so its passages follow it: one stored-fields read. An index written
+        otherwise is still answered, by reading the document's units.
+        """
+        if docnum + 1 + index < self.searcher.doc_count_all():
+            fields = self.searcher.stored_fields(docnum + 1 + index)
+            if fields.get("doc_id") == doc_id and fields.get("position") == index \
+                    and fields.get("unit") == "passage":
+                return fields
+        return next((f for f in self.searcher.documents(doc_id=doc_id)
+                     if f.get("unit") == "passage" and f.get("position") == index), None)
+
+    # Whoosh filters accept a set, not a frozenset: these cached sets are never mutated.
+    def _unit_docs(self, unit: str) -> set[int]:
+        return set(self.searcher.docs_for_query(wq.Term("unit", unit)))
+
+    # -- matching and ranking ------------------------------------------------
+
+    def _parse(self, q: str, unit: str) -> ParsedQuery:
+        parsed = parse_query(q, self.searcher.schema, self.limits, unit)
+        check_expansions(parsed.query, self.searcher.reader(), self.limits.max_expansions)
+        return parsed
+
+    def _run(self, parsed: ParsedQuery, spec: SearchSpec, positions: PositionReader,
+             need: int | None, decoded: Decoded | None = None
+             ) -> tuple[list[int], dict, list[tuple[float, int]], bool]:
+        """Matches passing the filters, per-facet match lists, the ranked matches, partial.
+
+        One pass collects every match with its score, so totals are exact and
+        phrases read positions once. Only the first ``need`` matches are put
+        in order (all of them when None: a cursor or an export).
+        """
+        query = within_unit(parsed.query, spec.unit, SEARCH_FIELDS[spec.unit])
+        scores, partial = scan(self.searcher, query, time.monotonic() + self.limits.time_limit,
+                               decoded)
+        tests = self.columns.filter_tests(spec.filters, spec.day_from, spec.day_to)
+        passing, all_but = apply_filters(sorted(scores), tests)
+        if spec.sort == "relevance" and spec.q:
+            ranked = _by_relevance(parsed, scores, passing, positions, need)
+        else:
+            ranked = self._by_date(spec.sort, passing, need)
+        return passing, all_but, ranked, partial
+
+    def _by_date(self, sort: str, docnums: list[int], need: int | None
+                 ) -> list[tuple[float, int]]:
+        dates = self.columns.days()
+        sign = 1 if sort == "date" else -1
+        return [(float(dates[d]), d) for d in _first(docnums, lambda d: (sign * dates[d], d), need)]
+
+    def _page(self, spec: SearchSpec, ranked: list[tuple[float, int]], total: int
+              ) -> tuple[list[tuple[float, int]], list | None]:
+        """This page's matches, and the key of its last one when more follow."""
+        if spec.after is not None:
+            (_, docnum_version) = spec.after
+            version, _, docnum = docnum_version.rpartition(":")
+            if version != self.version or not docnum.isdecimal():
+                raise RequestError("cursor_expired", "the index changed since this cursor was "
+                                                     "given out: start again from page 1", "cursor")
+            start = next((i + 1 for i, (_, d) in enumerate(ranked) if d == int(docnum)),
+                         len(ranked))
+        else:
+            start = spec.start
+        page = ranked[start:start + spec.count]
+        if start + spec.count >= total or not page:
+            return page, None
+        score, docnum = page[-1]
+        return page, [score, f"{self.version}:{docnum}"]
+
+    # -- hits ----------------------------------------------------------------
+
+    def _matches(self, parsed: ParsedQuery, spec: SearchSpec, page: list[tuple[float, int]],
+                 positions: PositionReader) -> list[Match]:
+        matches = [Match(self._record(d), score) for score, d in page]
+        if spec.unit != "document" or not matches:
+            return matches
+        if spec.best_passages:
+            best = self._best_passages(parsed, page, matches, positions)
+            for match in matches:
+                match.passage = best.get(match.record["doc_id"])
+        quoting = [(d, m) for (_, d), m in zip(page, matches) if m.record["meta"].get("quotes")]
+        if spec.quotes and spec.q and quoting:
+            quotes = self._matching_quotes(spec.q, quoting)
+            for match in matches:
+                match.quotes = quotes.get(match.record["doc_id"], [])
+        return matches
+
+    def _best_passages(self, parsed: ParsedQuery, page: list[tuple[float, int]],
+                       matches: list[Match], positions: PositionReader) -> dict[str, dict]:
+        """Per document hit, the stored fields of the paragraph that best matches the query."""
+        if not parsed.terms:
+            return {}
+        found = positions.of([d for _, d in page])
+        weights = [self.searcher.idf("passage_text", t) for t in parsed.terms]
+        layouts = phrase_layouts(parsed.query, parsed.field, parsed.terms)
+        best = {}
+        for (_, docnum), match in zip(page, matches):
+            doc_id, meta = match.record["doc_id"], match.record["meta"]
+            index = best_paragraph(found.get(docnum, []), meta.get("starts", []), weights, layouts)
+            fields = self._passage(docnum, doc_id, index) if index is not None else None
+            if fields:
+                best[doc_id] = fields
+        return best
+
+    def _matching_quotes(self, q: str, documents: list[tuple[int, Match]]
+                         ) -> dict[str, list[dict]]:
+        """Per document hit, up to three of its quotes that match the query themselves.
+
+        A document's quotes are the units right after its passages (its units
+        are consecutive), so only those are scored; each one read is checked
+        to belong to the document.
+        """
+        parsed = parse_query(q, self.searcher.schema, self.limits, "quote")
+        query = within_unit(parsed.query, "quote", SEARCH_FIELDS["quote"])
+        owner = {d: m.record["doc_id"] for docnum, m in documents
+                 for d in range(docnum + 1, docnum + 1 + m.record["meta"].get("paragraphs", 0)
+                                + m.record["meta"]["quotes"])}
+        scores = scores_of(self.searcher, query, sorted(owner))
+        best: dict[str, list[int]] = {}
+        for d in sorted(scores, key=lambda d: (-scores[d], d)):
+            if len(best.setdefault(owner[d], [])) < QUOTES_PER_HIT:
+                best[owner[d]].append(d)
+        found: dict[str, list[dict]] = {}
+        for doc_id, docnums in best.items():
+            for d in sorted(docnums):
+                fields = self.searcher.stored_fields(d)
+                if fields.get("doc_id") == doc_id and fields.get("unit") == "quote":
+                    found.setdefault(doc_id, []).append(fields)
+        return found
+
+
+def _by_relevance(parsed: ParsedQuery, scores: dict[int, float], docnums: list[int],
+                  positions: PositionReader, need: int | None) -> list[tuple[float, int]]:
+    """BM25 order, the top re-ranked by the proximity of the query's words.
+
+    ``docnums`` ascend, and ordering is stable, so equal scores keep document order.
+    """
+    order = _first(docnums, lambda d: -scores[d], max(need, RERANK_DEPTH) if need else None)
+    top = [(scores[d], d) for d in order[:RERANK_DEPTH]]
+    if len(parsed.terms) > 1 and parsed.loose:  # a lone phrase is as close as it gets
+        boosts = proximity_boosts(positions.of([d for _, d in top]), len(parsed.terms))
+        top = [(score * boosts.get(d, 1.0), d) for score, d in top]
+    top.sort(key=lambda m: (-m[0], m[1]))
+    return top + [(scores[d], d) for d in order[RERANK_DEPTH:]]
+
+
+def _first(docnums: list[int], key, need: int | None) -> list[int]:
+    """The first ``need`` of ``docnums`` by ``key`` (all when None), in a stable order."""
+    if need is None or need >= len(docnums):
+        return sorted(docnums, key=key)
+    return heapq.nsmallest(need, docnums, key=key)

@@ -1,0 +1,67 @@
+"""The one registry of units and facets: what a hit can be, and what a search can count.
+
+Every layer reads this table instead of writing its own list: the ingest
+side takes each facet's values from a document here, the engine's schema
+makes one filter field per value facet, config validation, request parsing
+and the OpenAPI description take the names from here, and the pages their
+labels. ``facets.fields`` in config.yaml chooses which of these facets a
+server offers (counts, filters, sidebar); the index always holds them all,
+so switching one on or off needs no re-index.
+
+Adding a facet whose value a document already has (say ``language``) is one
+``Facet`` line here, with ``INDEX_FORMAT`` of the engine raised so that the
+next ``dipsearch index`` writes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from search.ingest.document import Document, Speaker
+
+# Several values of one facet on one unit (two speakers) are kept joined by this character.
+SEPARATOR = "\x1f"
+
+# What a hit is, as the API names it -> the unit kind the index stores.
+UNITS = {"documents": "document", "passages": "passage", "quotes": "quote"}
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A facet: filterable by exact value, counted over a result set."""
+
+    name: str
+    label: str
+    description: str
+    # The unit's values, from its document and the document's settled speakers; None for
+    # ``year``, which is read from the date every unit carries (``day``).
+    values: Callable[["Document", list["Speaker"]], list[str | None]] | None
+
+
+FACETS: dict[str, Facet] = {f.name: f for f in (
+    Facet("speaker", "Speaker", "Speaker (canonical name)",
+          lambda doc, speakers: [s.name for s in speakers]),
+    Facet("country", "Country", "Country of the document or its speakers",
+          lambda doc, speakers: [doc.country, *(s.country for s in speakers)]),
+    Facet("type", "Type", "Document type (speech, statement, article ...)",
+          lambda doc, speakers: [doc.type]),
+    Facet("source", "Source", "Source or outlet",
+          lambda doc, speakers: [doc.source]),
+    Facet("year", "Year", "Year of the document's date", None),
+)}
+# Facets held as exact-value terms and a column of joined values (all but ``year``).
+VALUE_FACETS = tuple(name for name, facet in FACETS.items() if facet.values is not None)
+
+
+def joined(values: list[str | None]) -> str | None:
+    """A unit's facet values as one column value: each once, in order, blanks dropped."""
+    kept = [v for v in dict.fromkeys(values) if v]
+    return SEPARATOR.join(kept) if kept else None
+
+
+def day_number(when: datetime | None) -> int:
+    """A date as the sortable integer YYYYMMDDHHMM every unit keeps (0: unknown)."""
+    return int(when.strftime("%Y%m%d%H%M")) if when else 0

@@ -1,0 +1,85 @@
+"""What a cue attributes: the content before an attribution (``C, X said``) or after a cue
+(``X told reporters on Thursday that C``)."""
+
+from __future__ import annotations
+
+import re
+
+from search.ingest.names import UPPERCASE
+from search.ingest.quotes.vocabulary import ADDRESSEE, DETERMINERS, MONTHS_DAYS
+from search.ingest.quotes.words import TOKEN, bare, is_cap, strip_span
+
+# A news dateline opening the first sentence: "KYIV, Ukraine (AP) — ", "CAIRO, Feb 27 (Reuters) - ".
+_DATELINE = re.compile(
+    rf"[{UPPERCASE}][{UPPERCASE} .'-]+(?:,[^()\n—–-]{{1,30}})?\s*(?:\([\w .]{{1,30}}\))?\s*[—–-]+\s+"
+)
+# Up to a complementiser "that" within the clause: "told reporters on Thursday that ".
+_THAT = re.compile(r"([^,;:\"“”‘’.?!]{0,100}?)\bthat\s+")
+# A short lead-in ending in a colon or comma before a quote: "told a news conference: "Q"".
+_INTRODUCED = re.compile(r"[^\"“”‘’:.;!?]{1,60}?[:,]\s*(?=[\"“‘'«])")
+# An adverbial between a forward cue and its clause: "on Thursday", "in a statement",
+# "at a news conference", "to reporters".
+_LEAD_PP = re.compile(
+    r"\s*(?:(?:on|last|this|late on|early on|earlier on|late|early)\s+(?:[A-Z]\w+|week|night|month|year)|"
+    r"in an? (?:joint |separate |written |brief )?(?:statement|interview|speech|letter|post|tweet|video|"
+    r"address|email|op-ed|briefing)|at an? [\w\s’'-]{0,40}?(?:conference|briefing|summit|meeting|"
+    r"event|rally|forum|hearing)|to (?:reporters|journalists|the press))\s*,?\s*"
+)
+_OPENING_MARKS = ("\"", "“", "‘", "'", "«")
+_CONTENT_EDGES = " \t\n,—–-"  # trimmed off content before an attribution
+# First words of what stands between a cue and "that" when it is an adverbial.
+_ADVERBIAL_OPENERS = {"on", "in", "at", "during", "after", "before", "late", "earlier", "last", "this",
+                      "yesterday", "today", "tonight", "again", "also", "repeatedly", "publicly",
+                      "privately", "recently", "previously", "separately", "later", "then", "to", "from",
+                      "via", "through", "while", "when"}
+# Words of the addressee of "told": "told reporters", "told the BBC", "told state radio".
+_ADDRESSEE_WORDS = {"us", "him", "her", "them", "me", "you", "reporters", "journalists", "radio",
+                    "television", "tv", "broadcasters", "lawmakers", "parliament", "supporters", "state",
+                    "local", "news", "agency", "audience"}
+
+
+def content_before(text: str, s_start: int, end: int) -> tuple[int, int]:
+    """The sentence up to ``end``, after any dateline."""
+    dateline = _DATELINE.match(text, s_start, end)
+    return strip_span(text, dateline.end() if dateline else s_start, end, _CONTENT_EDGES)
+
+
+def content_after(text: str, pos: int, s_end: int, verb: str, needs_that: bool) -> tuple[int, int] | None:
+    """What a forward cue introduces: past an object ('told reporters'), an adverbial
+    ('on Thursday', 'in a statement') and a complementiser 'that'."""
+    rest = text[pos:s_end]
+    lead = len(rest) - len(rest.lstrip(" \t\n:,"))
+    if rest[lead:lead + 1] in _OPENING_MARKS:
+        return strip_span(text, pos + lead, s_end)
+    introduced = _INTRODUCED.match(rest)
+    if introduced:
+        return strip_span(text, pos + introduced.end(), s_end)
+    m = _THAT.match(rest)
+    if m and (not m.group(1).strip() or verb in ADDRESSEE or _adverbial(m.group(1))):
+        return strip_span(text, pos + m.end(), s_end)
+    if needs_that:
+        return None
+    skip = lead
+    if verb in ADDRESSEE:
+        skip = _skip_addressee(text, pos + lead, s_end) - pos
+    pp = _LEAD_PP.match(text, pos + skip)
+    if pp:
+        skip = pp.end() - pos
+    return strip_span(text, pos + skip, s_end)
+
+
+def _adverbial(mid: str) -> bool:
+    words = mid.split()
+    return bool(words) and words[0].lower() in _ADVERBIAL_OPENERS
+
+
+def _skip_addressee(text: str, pos: int, hi: int) -> int:
+    """Past the addressee of 'told': 'reporters', 'the BBC', 'state radio'."""
+    for tok in TOKEN.finditer(text, pos, hi):
+        word = tok.group()
+        low = bare(word)
+        if low in DETERMINERS or low in _ADDRESSEE_WORDS or (is_cap(word) and low not in MONTHS_DAYS):
+            pos = tok.end()
+        else:
+            break
+    return pos

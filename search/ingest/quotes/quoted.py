@@ -1,0 +1,115 @@
+"""Quoted spans as quotes: direct when the span is the attributed utterance, partial when it
+is a fragment woven into an attributed sentence, a continuation when it stands alone."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from search.ingest.quotes.attribution import CUE, Attribution
+from search.ingest.quotes.marks import Span
+from search.ingest.quotes.phrases import np_before
+from search.ingest.quotes.quote import Draft
+from search.ingest.quotes.sentences import QuotedText
+from search.ingest.quotes.vocabulary import BARE_CLAUSE
+from search.ingest.quotes.words import strip_span
+
+_REACH = 400  # how far from a quote an attribution may be
+# Between a mid-quote attribution and the quote's second half: '"Q1," said X, a minister, "Q2."'
+_RESUME = re.compile(r"[^\"“”«».!?\n]*,\s*")
+# An attribution ending its paragraph with a colon: '... the Command said:\n"Q"'.
+_COLON_BREAK = re.compile(r"[^\"“”«».!?\n]*:\s*\n\s*")
+_THAT_WORD = re.compile(r"\bthat\b")
+_THAT_BEFORE = re.compile(r"\bthat\s*$")  # 'X said that "q"': a fragment
+_PUNCTUATION_BEFORE = re.compile(r"[:,]\s*$")  # 'X said: "Q"', 'X said, "Q"'
+_CLOSING_MARKS = "\"”’'»"
+_EXACT_EDGES = " \t\n,.;:—–-"  # trimmed off an attribution's content to compare it with a quote
+
+
+def quoted(doc: QuotedText, attributions: list[Attribution]) -> list[Draft]:
+    """Each quoted span as direct (it is the attributed utterance) or partial (embedded)."""
+    drafts = []
+    starts = [a.cue_start for a in attributions]
+    for span in doc.spans:
+        lo = bisect.bisect_left(starts, span.open - _REACH)
+        hi = bisect.bisect_right(starts, span.close + _REACH)
+        near = [a for a in attributions[lo:hi] if a.mention is not None]
+        draft = _direct(doc, span, near) or _embedded(doc, span, near) or _standalone(doc, span)
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def _direct(doc: QuotedText, span: Span, near: list[Attribution]) -> Draft | None:
+    """The quote is what an attribution introduces or closes (``"Q," X said``, ``X said: "Q"``),
+    resumes after one (``"Q1," he said, "Q2."``), follows a colon ending the previous paragraph,
+    or follows a bare speaker and colon (``Duvall: "Q"``)."""
+    text = doc.text
+    s_start, _ = doc.sentences.bounds(span.open)
+    head = text[s_start:span.open].rstrip()
+    for att in near:
+        if att.before is not None and _exactly(text, att.before, span) or \
+                att.after is not None and _exactly(text, att.after, span) and _introduces(text, att, span) or \
+                _resumes(text, att, span) or not head and _introduces_paragraph(text, att, span):
+            return Draft(span.start, span.end, "direct", att.mention, att.cue)
+    if head.endswith(":") and len(head) < 120:
+        np = np_before(text, s_start, s_start + len(head) - 1)
+        if np is not None and np.kind != "pronoun" and not text[s_start:np.start].strip():
+            return Draft(span.start, span.end, "direct", np, None)
+    return None
+
+
+def _resumes(text: str, att: Attribution, span: Span) -> bool:
+    """``"Q1," said X, the summit's president, "Q2."``: the second half of an interrupted quote."""
+    if att.before is None or text[att.before[1] - 1] not in _CLOSING_MARKS:
+        return False
+    end = max(att.cue_end, att.mention.end)
+    between = text[end:span.open]
+    return 0 <= len(between) < 80 and _RESUME.fullmatch(between) is not None and \
+        not _THAT_WORD.search(between) and CUE.search(between) is None
+
+
+def _introduces_paragraph(text: str, att: Attribution, span: Span) -> bool:
+    """``... the Eastern Theater Command said:`` closing a paragraph, the quote opening the next."""
+    before = text[att.cue_end:span.open]
+    return len(before) < 80 and _COLON_BREAK.fullmatch(before) is not None
+
+
+def _introduces(text: str, att: Attribution, span: Span) -> bool:
+    """``X said: "Q"`` / ``X said, "Q"`` / ``X said "Q..."`` introduce a direct quote;
+    ``X said that "q"`` or ``X called it "q"`` weave a fragment into the sentence."""
+    between = text[att.cue_end:span.open]
+    if _THAT_BEFORE.search(between):
+        return False
+    if _PUNCTUATION_BEFORE.search(between):
+        return True
+    return att.cue.split()[0] in BARE_CLAUSE and text[span.start].isupper()
+
+
+def _exactly(text: str, content: tuple[int, int], span: Span) -> bool:
+    """The content of an attribution is this quote and nothing else."""
+    start, end = strip_span(text, *content, chars=_EXACT_EDGES)
+    return start == span.open and end == span.close
+
+
+def _embedded(doc: QuotedText, span: Span, near: list[Attribution]) -> Draft | None:
+    """A quote inside an attributed clause, or in a sentence with a cue: partial."""
+    s_start, s_end = doc.sentences.bounds(span.open)
+    holding = [a for a in near if any(c and c[0] <= span.start and span.end <= c[1] for c in (a.before, a.after))]
+    same = [a for a in near if s_start <= a.cue_start < s_end]
+    for group in (holding, same):
+        if group:
+            before = [a for a in group if a.cue_start < span.open]
+            att = before[-1] if before else group[0]
+            return Draft(span.start, span.end, "partial", att.mention, att.cue)
+    return None
+
+
+def _standalone(doc: QuotedText, span: Span) -> Draft | None:
+    """A quoted sentence with no attribution continues the previous speaker; an unattributed
+    fragment mid-sentence is a title or scare quote, not a quotation."""
+    s_start, s_end = doc.sentences.bounds(span.open)
+    text = doc.text
+    if text[s_start:span.open].strip() or text[span.close:s_end].strip(" \t\n.,;:!?)"):
+        return None
+    return Draft(span.start, span.end, "direct", continues=True)

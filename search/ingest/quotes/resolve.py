@@ -1,0 +1,240 @@
+"""Speaker resolution: a mention becomes a speaker name, the fullest the document or the
+registry knows; pronouns and descriptions (``the chancellor``, ``the ministers``) go to the
+most recent compatible speaker, person or body named before."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Callable
+
+from search.ingest.names import CAPITALISED_WORD, PROSE_PARTICLES
+from search.ingest.quotes.phrases import Mention, np_after, np_before, sentence_subject
+from search.ingest.quotes.sentences import QuotedText
+from search.ingest.quotes.vocabulary import BODY_HEADS, BODY_REFERENTS, DETERMINERS
+from search.ingest.quotes.words import bare
+from search.ingest.speakers import SpeakerRegistry
+
+_RECENT = 40  # speakers remembered as antecedents
+# A body that met: "convened the U.S.-Japan Security Consultative Committee", "a meeting of the Quad".
+_BODY = re.compile(
+    r"\b(?:convened|convene|convenes|convening|held|holds|hosted|hosts|chaired|chairs|meeting of|"
+    r"session of|met as|meet as|gathered for|opened)\s+(?:the\s+|a\s+|an\s+)?"
+    rf"(?P<body>{CAPITALISED_WORD}(?:\s+(?:(?:of|for|on|and|the)\s+)*{CAPITALISED_WORD})*)"
+)
+_DOTTED_ABBREVIATION = re.compile(r"\b((?:[A-Z]\.){2,})")  # "U.S.", "U.K."
+
+
+class Resolver:
+    """Turns mentions into speaker names, remembering earlier speakers for pronouns."""
+
+    def __init__(self, doc: QuotedText, registry: SpeakerRegistry | None, document_speaker: str | None) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.registry = registry
+        self.document_speaker = document_speaker
+        self.history: list[tuple[int, str, str, str | None]] = []  # (pos, name, kind, gender)
+        self.genders: dict[str, str] = {}
+        self.people: set[str] = set()
+        self._bodies: list[tuple[int, str]] | None = None
+        self._cache: dict[tuple[str, str], list[tuple[int, str]]] = {}
+
+    def resolve(self, mention: Mention) -> str | None:
+        """The speaker a mention stands for, and remember it as an antecedent."""
+        kind, gender = mention.kind, mention.gender
+        if kind == "pronoun":
+            found = self._antecedent(mention)
+            if found is None:
+                return None
+            name, kind, gender = found
+        elif kind == "self":
+            return self.document_speaker
+        elif kind == "person":
+            name = self.person(mention.name, mention.start)
+        elif kind == "role":
+            name = self._role(mention)
+            kind = "person" if self._is_person(name) else "role"
+        else:
+            name = self._group(mention)
+        if kind == "person":
+            self.people.add(name)
+            if gender in ("m", "f"):
+                self.genders.setdefault(name, gender)
+        self.history.append((mention.start, name, kind, gender))
+        return name
+
+    def _is_person(self, name: str) -> bool:
+        return name in self.people or name[:1].isupper() and not name.lower().startswith(("the ", "a ", "an "))
+
+    # -- people
+
+    def person(self, name: str, pos: int) -> str:
+        """The fullest form of a name: from the document (``Austin`` -> ``Lloyd Austin``), then
+        the registry's canonical name."""
+        full = self._full_name(name, pos)
+        if self.registry is not None:
+            known = self.registry.known(full) or (self.registry.known(name) if full == name else None)
+            if known is not None:
+                return known.name
+        return full
+
+    def _full_name(self, name: str, pos: int) -> str:
+        if len([w for w in name.split() if w.lower() not in PROSE_PARTICLES]) > 1:
+            return name
+        found = self._occurrences("name", name, self._full_names)
+        i = bisect.bisect_left(found, (pos,))
+        if i:
+            return found[i - 1][1]
+        return found[0][1] if found else name
+
+    def _occurrences(self, kind: str, key: str, scan: Callable[[str], list[tuple[int, str]]]) -> list[tuple[int, str]]:
+        """(position, value) pairs of one look-up over the whole text, computed once per key:
+        a long speech names the same people hundreds of times."""
+        cached = self._cache.get((kind, key))
+        if cached is None:
+            cached = self._cache[(kind, key)] = scan(key)
+        return cached
+
+    def _nearest_before(self, found: list[tuple[int, str]], pos: int) -> str | None:
+        i = bisect.bisect_left(found, (pos,))
+        return found[i - 1][1] if i else None
+
+    def _full_names(self, name: str) -> list[tuple[int, str]]:
+        found = []
+        for m in re.finditer(rf"{re.escape(name)}(?![\w-])", self.text):
+            if m.start() and (self.text[m.start() - 1].isalnum() or self.text[m.start() - 1] == "-"):
+                continue
+            full = self._longer_name(name, m)
+            if full is not None:
+                found.append((m.start(), full))
+        return found
+
+    def _longer_name(self, name: str, m: re.Match) -> str | None:
+        """The full name written around one occurrence of a surname (or a family-name-first name)."""
+        text = self.text
+        np = np_before(text, max(0, m.start() - 120), m.end())
+        if np is not None and np.kind == "person" and np.name.endswith(name) and len(np.name) > len(name):
+            return np.name
+        np = np_after(text, m.start(), m.start() + 80)
+        if np is not None and np.kind == "person" and np.name.startswith(name + " "):
+            return np.name
+        return None
+
+    def _role(self, mention: Mention) -> str:
+        """``the chancellor`` -> the person the document introduced with that title, else the
+        speaker last quoted under the same description (``the official``), else as written."""
+        words = mention.text.split()
+        if bare(words[0]) == "the" and len(words) > 1:
+            titled = self.titled_person(" ".join(words[1:]), mention.start)
+            if titled is not None:
+                return titled
+            for _, name, kind, _ in reversed(self.history):
+                if kind == "role" and name.split()[-1].lower() == mention.name:
+                    return name
+        return _display(mention.text)
+
+    def titled_person(self, title: str, pos: int) -> str | None:
+        """The person last introduced as ``title`` before ``pos`` ('Chancellor Olaf Scholz')."""
+        name = self._nearest_before(self._occurrences("title", title.lower(), self._titled), pos)
+        return self.person(name, pos) if name else None
+
+    def _titled(self, title: str) -> list[tuple[int, str]]:
+        found = []
+        for m in re.finditer(rf"(?i:\b{re.escape(title)}\b)\s+(?={CAPITALISED_WORD})", self.text):
+            np = np_after(self.text, m.end(), m.end() + 80)
+            if np is not None and np.kind == "person":
+                found.append((m.start(), np.name))
+        return found
+
+    # -- groups and bodies
+
+    def _group(self, mention: Mention) -> str:
+        """Collective sources stay collective; a definite ``the ministry`` is the ministry last
+        named; ``the ministers``/``the statement`` are the body that met, if one was named."""
+        head = mention.name
+        words = mention.text.split()
+        definite = bare(words[0]) == "the"
+        if head in BODY_REFERENTS:
+            body = self._body_before(mention.start)
+            if body is not None:
+                return body
+        if definite and len(words) <= 3 and all(w[:1].islower() or w.lower() == "the" for w in words[1:]):
+            org = self._org_before(head, mention.start)
+            if org is not None:
+                return org
+        return _display(mention.text)
+
+    def _org_before(self, head: str, pos: int) -> str | None:
+        return self._nearest_before(self._occurrences("org", head, self._orgs), pos)
+
+    def _orgs(self, head: str) -> list[tuple[int, str]]:
+        found = []
+        for m in re.finditer(rf"\b{re.escape(head.capitalize())}\b", self.text):
+            np = np_before(self.text, max(0, m.start() - 100), m.end())
+            if np is not None and np.kind == "group" and len(np.text.split()) > 1:
+                found.append((m.start(), _display(np.text, drop_article=True)))
+        return found
+
+    def _body_before(self, pos: int) -> str | None:
+        if self._bodies is None:
+            self._bodies = [(m.start(), _normalise_body(m.group("body"))) for m in _BODY.finditer(self.text)
+                            if bare(m.group("body").split()[-1]) in BODY_HEADS]
+        found = [name for start, name in self._bodies if start < pos]
+        return found[-1] if found else None
+
+    # -- pronouns
+
+    def _antecedent(self, mention: Mention) -> tuple[str, str, str | None] | None:
+        """The most recent compatible earlier speaker or sentence subject."""
+        want = mention.gender
+        if want in ("it", "pl"):
+            body = self._body_before(mention.start)
+            for _, name, kind, gender in self._candidates(mention.start):
+                if kind == "group" and (gender == want or body and name == body):
+                    return name, kind, gender
+            return (body, "group", want) if body else None
+        for _, name, kind, gender in self._candidates(mention.start):
+            if kind in ("person", "role") and self.genders.get(name, gender) in (None, want):
+                return name, kind, want
+        return None
+
+    def _candidates(self, pos: int) -> list[tuple[int, str, str, str | None]]:
+        found = [entry for entry in self.history[-_RECENT:] if entry[0] < pos]
+        for start in self.doc.sentences.previous_starts(pos, 6):
+            subject = sentence_subject(self.text, start, pos)
+            if subject is not None and subject.kind in ("person", "role", "group") and self._plausible(subject):
+                found.append((subject.start, self._peek(subject), subject.kind, subject.gender))
+        return sorted(found, key=lambda entry: entry[0], reverse=True)
+
+    def _plausible(self, subject: Mention) -> bool:
+        """A lone capitalised word opening a sentence ('Hundreds of ...') is a name only if the
+        text also capitalises it mid-sentence or the registry knows it."""
+        if subject.kind != "person" or " " in subject.text:
+            return True
+        word = subject.text
+        if self.registry is not None and self.registry.known(word) is not None:
+            return True
+        mid = self._occurrences("mid", word, lambda w: [
+            (m.start(), w) for m in re.finditer(rf"(?<=[\w,;] ){re.escape(w)}\b", self.text)])
+        return any(start != subject.start for start, _ in mid)
+
+    def _peek(self, mention: Mention) -> str:
+        """A name for a candidate antecedent, without recording it as a speaker."""
+        if mention.kind == "person":
+            return self.person(mention.name, mention.start)
+        return self._role(mention) if mention.kind == "role" else self._group(mention)
+
+
+def _display(phrase: str, drop_article: bool = False) -> str:
+    """A collective phrase as a facet value: 'The ministers' -> 'the ministers'."""
+    words = phrase.split()
+    if drop_article and len(words) > 1 and words[0].lower() == "the":
+        words = words[1:]
+    elif bare(words[0]) in DETERMINERS:
+        words[0] = words[0].lower()
+    return " ".join(words)
+
+
+def _normalise_body(name: str) -> str:
+    """'U.S.-Japan Security Consultative Committee' -> 'US-Japan Security Consultative Committee'."""
+    return _DOTTED_ABBREVIATION.sub(lambda m: m.group(1).replace(".", ""), name)

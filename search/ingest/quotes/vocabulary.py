@@ -1,0 +1,253 @@
+"""The words the quote stages look up.
+
+The cue verbs are one table, each verb with the way it attaches what was said;
+the sets the stages test (``verb in REPORTING``...) are derived from it, so a new
+verb is one word here. The other lists tell a speaker phrase (a name, a role, a
+group) from the ordinary words around it; their words are lower case, as
+``words.bare`` returns them. Name particles and forms of address are in
+``search.ingest.names``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------- cue verbs
+
+# How a cue attaches what was said (examples use X for the speaker, C for a clause).
+# Each kind is named after one of its verbs.
+SAID = "said"  # a clause with or without "that", either side: "X said (that) C", "C, X said."
+TOLD = "told"  # as SAID, an addressee first: "X told reporters (that) C", "C, X told Y."
+URGED = "urged"  # an addressee and no reported clause: "X urged Y to act"
+UNDERLINED = "underlined"  # a clause only after "that": "X underlined that C"
+CALLED = "called"  # credits quoted words, reports no clause: 'X called it "q"', '"Q," X tweeted'
+SAYING = "saying"  # participle, its clause needs no "that": "..., saying C"
+ADDING = "adding"  # participle, a clause after "that": "..., adding that C"
+CALLING = "calling"  # participle, no clause: '..., calling it "q"'
+PARTICIPLE_KINDS = (SAYING, ADDING, CALLING)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue: its spelling (a regex for phrases such as ``pointed out``) and its kind."""
+
+    pattern: str
+    kind: str
+
+    @property
+    def verb(self) -> str:
+        """The word looked up once the cue matched: ``pointed`` for ``pointed out``."""
+        return re.match(r"[a-z]+", self.pattern).group()
+
+
+def _cues(kind: str, words: str, *phrases: str) -> list[Cue]:
+    """Cues of one kind: single words, then phrase patterns."""
+    return [Cue(pattern, kind) for pattern in [*words.split(), *phrases]]
+
+
+CUES: tuple[Cue, ...] = (
+    *_cues(SAID, """said says say added adds stressed stresses noted insisted insists wrote writes explained
+                 explains argued argues announced announces stated emphasized emphasised claimed acknowledged
+                 admitted admits suggested predicted replied responded reiterated recalled maintained
+                 confirmed denied denies promised pledged vowed vows complained conceded"""),
+    *_cues(TOLD, "told tells warned warns assured"),
+    *_cues(URGED, "urged asked"),
+    *_cues(UNDERLINED, """emphasizes emphasises underlined underscored observed commented remarked cautioned
+                     contended affirmed reaffirmed""",
+           "pointed out", "points out", "expressed (?:deep |serious |grave |strong )?(?:concerns?|hope|regret|alarm)"),
+    # "urges" and "asks" are CALLED, unlike "urged" and "asked" (no addressee is skipped).
+    *_cues(CALLED, "urges declared declares asks tweeted called calls described describes accused accuses",
+           "spoke of", "spoken of", "speaks of", "put it", "puts it", "voiced (?:concerns?|hope)",
+           "quoted (?:him|her|them|it) as saying", "read(?=\\s*[:,]\\s*[\"“‘'])"),
+    *_cues(SAYING, "saying"),
+    *_cues(ADDING, "adding noting stressing warning insisting arguing explaining"),
+    *_cues(CALLING, "calling describing"),
+)
+
+
+def _verbs(*kinds: str) -> frozenset[str]:
+    return frozenset(cue.verb for cue in CUES if cue.kind in kinds)
+
+
+VERB_PATTERNS = [cue.pattern for cue in CUES if cue.kind not in PARTICIPLE_KINDS]
+PARTICIPLE_PATTERNS = [cue.pattern for cue in CUES if cue.kind in PARTICIPLE_KINDS]
+# May introduce reported speech (an unquoted clause).
+REPORTING = _verbs(SAID, TOLD, UNDERLINED, SAYING, ADDING)
+# Finite verbs whose clause needs no "that", and that can close a sentence ("C, X said.").
+BARE_CLAUSE = _verbs(SAID, TOLD)
+# Participles whose clause needs no "that".
+BARE_PARTICIPLES = _verbs(SAYING)
+# Take an addressee before what was said: "told reporters", "urged Tokyo".
+ADDRESSEE = _verbs(TOLD, URGED)
+
+# --------------------------------------------------------------------------- speaker phrases
+
+# Pronouns a cue may point at, with the antecedent they want: a man, a woman, an
+# institution ("it"), a group ("they").
+PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "it": "it", "they": "pl", "them": "pl"}
+
+# First-person subjects: in a speech they are the document's speaker.
+FIRST_PERSON = {"i", "we", "my delegation", "our delegation", "my government", "our government",
+                "my country", "my administration"}
+
+# Words of a title before a name ("Defense Secretary Lloyd Austin", "Sen. Warren"): stripped
+# to find the name, and a phrase ending in one is a role ("the foreign minister").
+TITLES = set("""
+president vice prime minister ministers secretary secretary-general deputy under undersecretary assistant
+state defense defence foreign affairs interior finance commerce trade justice treasury energy health
+education labor labour agriculture transport environment homeland security economy industry culture
+national home cabinet chief chancellor senator sen sen. rep rep. representative congressman congresswoman
+governor gov gov. mayor ambassador envoy special spokesperson spokesman spokeswoman press general gen gen.
+admiral adm adm. lieutenant lt lt. colonel col col. major maj captain capt commander chairman chairwoman
+chair director leader king queen prince princess crown premier speaker majority minority whip attorney
+high commissioner adviser advisor executive officer ceo head mr mr. mrs mrs. ms ms. miss dr dr. prof
+prof. sir dame lord lady rev pope cardinal bishop archbishop sheikh emir sultan former then acting
+first opposition party house senate parliamentary permanent
+""".split())
+
+# Titles that are also surnames: "Martin Luther King", "John Major" keep them as the name.
+SURNAME_TITLES = {"king", "major", "bishop", "general"}
+
+# Abbreviated titles and name parts written with a full stop ("Mr.", "Lt.", "Jr.", "St." for
+# Saint, "Mt." for Mount): a word of the name, and no sentence ends at their full stop.
+ABBREVIATED_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "St", "Jr", "Sr",
+                      "Prof", "Adm", "Capt", "Maj", "Mt")
+
+# Words that give a person's gender to later he/she: titles and pronouns...
+FEMININE = {"ms", "ms.", "mrs", "mrs.", "miss", "madam", "madame", "dame", "lady", "queen", "princess",
+            "congresswoman", "chairwoman", "spokeswoman", "she"}
+MASCULINE = {"mr", "mr.", "sir", "lord", "king", "prince", "congressman", "chairman", "spokesman", "he"}
+# ...and the given names of women often quoted (a woman named without a title is otherwise
+# "he"'s antecedent as well as "she"'s).
+FEMALE_NAMES = set("""
+angela annalena giorgia ursula kaja jacinda theresa liz elizabeth margaret hillary kamala nancy gina
+janet jen karine samantha victoria condoleezza madeleine christine marine kristalina linda susan mary
+sarah anne ann anna maria marie catherine katherine kate caroline helen emma sophie julia laura jane
+nicola yvette priti suella kemi rachel penny kristi tsai sanna mette frederiksen ngozi amina
+michelle melania jill nikki tulsi elise alexandria ilhan lisa dianne patty amy kirsten
+gretchen kathy ruth sonia clarisa dilma cristina benazir indira sheikha hasina aung suu
+yulia liudmila valentina natalia olena iryna
+""".split())
+
+# Heads of institution names: a capitalised phrase ending in one ("the Foreign Ministry",
+# "Reuters", "the Joint Statement") is an institution, not a person.
+ORG_HEADS = set("""
+ministry department office embassy committee council commission agency government administration
+parliament assembly union organization organisation alliance fleet forces force army navy command
+house street kremlin pentagon party court bank fund group forum dialogue summit conference secretariat
+cabinet senate congress bureau service institute center centre university foundation federation
+association authority police coalition front movement times post journal news press tass xinhua
+reuters afp ap bbc cnn nato un eu asean who iaea quad mission consulate palace statement communique
+communiqué declaration report republic kingdom emirates league confederation commonwealth
+principality sultanate territory territories charter treaty convention resolution protocol covenant
+agreement accord programme program agenda initiative strategy
+""".split())
+
+# A body that meets ("convened the Security Consultative Committee"), and the words that
+# later stand for it ("the ministers said", "the joint statement", "it").
+BODY_HEADS = {"committee", "council", "commission", "dialogue", "summit", "conference", "forum",
+              "meeting", "group", "talks", "consultations", "consultation"}
+BODY_REFERENTS = {"ministers", "leaders", "statement", "communique", "communiqué", "declaration",
+                  "sides", "participants", "delegations", "it", "they"}
+
+# Capitalised places and nationalities: a name made only of these ("North Korea", "Beijing")
+# is no person, and a head among them ending in s ("the United States") is one body ("it").
+GEO = set("""
+america american britain british china chinese russia russian japan japanese india indian ukraine
+ukrainian iran israel france french germany german europe european asia africa korea north south
+east west taiwan beijing moscow washington tokyo kyiv kiev london paris berlin brussels tehran seoul
+pyongyang delhi new islamabad ankara jerusalem riyadh taipei canberra ottawa damascus baghdad kabul
+cairo hong kong united states kingdom nations pacific atlantic indo-pacific gaza syria turkey pakistan
+australia canada brazil mexico poland hungary italy spain nigeria egypt saudi arabia iraq afghanistan
+san francisco capitol hill strait sea island islands
+""".split())
+
+# Capitalised dates: never a name, nor an addressee ("told Reuters on Monday").
+MONTHS_DAYS = set("""
+january february march april may june july august september october november december monday tuesday
+wednesday thursday friday saturday sunday
+""".split())
+
+# Capitalised words that are no part of a name: they are capitalised because they open a
+# sentence ("However, ...", "Few ...", "Asked about ...").
+CAP_STOP = MONTHS_DAYS | set("""
+but and yet so or nor in on at as while when after before since however meanwhile also then this that
+not few every all nothing none neither either such other others most any various hundreds thousands
+millions dozens tens scores recently finally similarly clearly likewise consequently accordingly
+additionally subsequently ultimately currently previously specifically notably importantly
+unfortunately fortunately obviously certainly surely
+these those it he she they we i you asked speaking earlier later last still now separately according if
+although though because despite during under with without for from to by of thus hence indeed moreover
+furthermore instead nevertheless today yesterday tomorrow there here what where who why how yes no
+having being much enough needless suffice
+""".split())
+
+# Common nouns that can head a speaker phrase: "a senior official", "the ministry", "analysts".
+NP_NOUNS = set("""
+official officials spokesperson spokesman spokeswoman spokespeople minister ministers ministry secretary
+president chancellor premier leader leaders diplomat diplomats analyst analysts expert experts source
+sources statement report government embassy delegation delegates negotiator negotiators aide aides
+adviser advisers advisor advisors critic critics lawmaker lawmakers legislator legislators senator
+senators commissioner commissioners backbencher backbenchers member members observer observers economist
+economists investigator investigators prosecutor prosecutors police military army navy authorities
+agency media mission office department committee council commission group party campaign organizers
+organisers activists protesters residents witnesses lawyer lawyers attorney judge court union company
+officer officers commander commanders general envoy ambassador representative representatives director
+chief chair chairman chairwoman head staff team side sides allies partners administration regime
+cabinet parliament congress communique communiqué declaration letter document readout fleet forces
+troops governments people secretary-general ministries embassies groups unions parties countries
+nations states lobbyists campaigners companies firms investors traders scientists researchers doctors
+farmers workers voters citizens villagers parents students teachers consumers businesses exporters
+manufacturers producers airlines banks militants fighters rebels insurgents soldiers guards mediators
+mediator participants demonstrators opponents supporters colleagues
+""".split())
+
+# The singular nouns among them that stand for a body, a document or a crowd: "the
+# committee said" is a group speaking, not one person in a role.
+COLLECTIVE_NOUNS = {"statement", "report", "government", "embassy", "delegation", "ministry", "police",
+                    "military", "army", "navy", "authorities", "agency", "media", "mission", "office",
+                    "department", "committee", "council", "commission", "group", "party", "campaign",
+                    "court", "union", "company", "staff", "team", "administration", "regime", "cabinet",
+                    "parliament", "congress", "communique", "communiqué", "declaration", "letter",
+                    "document", "readout", "fleet", "forces", "troops", "people"}
+# A person in a role: "the spokesperson said" may be resolved to the person introduced so.
+SINGULAR_ROLES = NP_NOUNS - COLLECTIVE_NOUNS
+
+# Modifiers of a speaker noun that may be capitalised or not: "senior officials", "Foreign
+# Ministry spokesperson", "two diplomats".
+NP_MODS = set("""
+senior top former foreign defence defense state chief deputy acting joint two three four five several
+both other many some local regional national federal western military security intelligence health
+trade finance economic interior ministry unnamed anonymous separate new latest ruling opposition rebel
+farm news press white central provincial municipal prime vice special high cabinet home attorney
+permanent executive assistant under
+""".split())
+
+# Words opening a noun phrase: where a speaker phrase starts.
+DETERMINERS = {"the", "a", "an", "one", "its", "his", "her", "their", "our", "my", "these", "those",
+               "another", "each", "both", "some", "many", "several", "two", "three", "four"}
+
+# Function words allowed inside a speaker phrase: "Minister of Foreign Affairs", "the Ministry
+# for the Environment", "Trade and Industry".
+CONNECTORS = {"of", "for", "the", "and"}
+
+# Words between a speaker and the cue that are not part of the speaker: "Austin also said",
+# "the minister, who had earlier said".
+ADVERBS = set("""
+also later then has had have was were is would will previously earlier again separately further
+recently once often reportedly repeatedly publicly privately bluntly flatly firmly simply explicitly
+subsequently however too who which that himself herself themselves itself already never not just
+still long
+""".split())
+
+# --------------------------------------------------------------------------- reported clauses
+
+# Words that do not open a reported clause: "said to reporters", "said yes", "says more about".
+NON_CLAUSE_START = set("""
+to of in on at by for with as about from into over than and or but nor yet so was were is are be been
+being would will could should must may might can has had have do does did not no yes that which who
+what whom whose there thank thanks goodbye hello how why where when whether if above below here
+cannot can't won't wouldn't shouldn't couldn't didn't doesn't don't isn't aren't wasn't weren't many
+much more also only again frankly
+""".split())
