@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from search.config import Config, ConfigError, load_config
 from search.service import BuildInProgress, IndexMissing
+from search.service.indexing import NoSpace
 
 if TYPE_CHECKING:
     from search.service.indexing import IndexReport
@@ -27,12 +28,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         return args.run(args, config)
-    except ConfigError as exc:
+    except ConfigError as exc:  # config.yaml and speakers.yaml: file:line: reason
         print(f"dipsearch: {exc}", file=sys.stderr)
         return 2
     except (IndexMissing, BuildInProgress) as exc:
         print(f"dipsearch: {exc}", file=sys.stderr)
         return 3
+    except NoSpace as exc:
+        print(f"dipsearch: {exc.strerror}; the live index is unchanged and what this build "
+              "wrote was removed: free some space and run it again", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,47 +45,46 @@ def _parser() -> argparse.ArgumentParser:
         prog="dipsearch", description="Search engine for diplomatic statements.")
     parser.add_argument("--config", default="config.yaml",
                         help="config file (default: ./config.yaml)")
+    # --config is taken after the subcommand too (dipsearch index --config X)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS,
+                        help="config file (default: ./config.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    index = sub.add_parser("index", help="bring the index up to date with the corpus",
-                           description="Index new and changed corpus files, drop removed ones.")
+    def add(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    index = add("index", help="bring the index up to date with the corpus",
+                description="Index new and changed corpus files, drop removed ones.")
     index.add_argument("--rebuild", action="store_true",
                        help="build a fresh index beside the live one and switch atomically")
     index.add_argument("--procs", type=int, help="writer processes (default: index.procs)")
     index.add_argument("--quiet", action="store_true", help="no progress bar")
     index.add_argument("--status-file", type=Path, metavar="PATH",
                        help="keep progress and outcome in this JSON file (for /admin/status)")
+    index.add_argument("--check", action="store_true",
+                       help="compare the index with the corpus without writing; exit 1 on any "
+                            "difference (missing, stale, orphan, duplicate, incomplete)")
     index.set_defaults(run=_index)
 
-    search = sub.add_parser("search", help="search the index from the terminal")
+    search = add("search", help="search the index from the terminal")
     search.add_argument("query", help="query (Whoosh syntax: AND OR NOT \"phrases\" field:value)")
     search.add_argument("--unit", choices=["documents", "passages", "quotes"], default="documents")
     search.add_argument("--limit", type=int, default=10, help="hits to show (at most 100)")
     search.add_argument("--json", action="store_true", help="JSON output")
     search.set_defaults(run=_search)
 
-    quotes = sub.add_parser("quotes", help="extract quotes from plain text files")
+    quotes = add("quotes", help="extract quotes from plain text files")
     quotes.add_argument("files", nargs="+", type=Path, metavar="FILE")
     quotes.add_argument("--json", action="store_true", help="JSON Lines, one object a quote")
     quotes.set_defaults(run=_quotes)
 
-    serve = sub.add_parser("serve", help="index the corpus if needed, then serve the web app")
+    serve = add("serve", help="index the corpus if needed, then serve the web app")
     serve.add_argument("--workers", type=int, help="gunicorn workers (default: server.workers)")
     serve.add_argument("--bind", help="host:port (default: server.host and server.port)")
     serve.add_argument("--no-index", action="store_true", help="serve without updating the index")
     serve.set_defaults(run=_serve)
     return parser
-
-
-def _progress_bar(quiet: bool) -> Callable[[int], Callable[[int], None]] | None:
-    if quiet or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    def start(total: int) -> Callable[[int], None]:
-        bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
-        return bar.update
-    return start
 
 
 class _BuildStatus:
@@ -101,7 +105,8 @@ class _BuildStatus:
         self.data: dict[str, Any] = {
             "state": "running", "pid": os.getpid(), "rebuild": rebuild, "started": None,
             "finished": None, "seconds": None, "version": None, "done": 0, "total": None,
-            "problems": [], "problem_count": 0, "error": None, "last_failure": None}
+            "problems": [], "problem_count": 0, "error": None, "last_failure": None,
+            "stage": "reading", "storage": None}
         self._started: float | None = None
         self._written = 0.0
 
@@ -133,8 +138,13 @@ class _BuildStatus:
     def finished(self, report: IndexReport) -> None:
         self.data.update(state="idle", version=report.version, seconds=round(report.seconds, 2),
                          problems=[str(p) for p in report.problems[:self.MAX_PROBLEMS]],
-                         problem_count=len(report.problems))
+                         problem_count=len(report.problems), stage="done",
+                         storage=report.storage.as_dict() if report.storage else None)
         self._end()
+
+    def stage(self, name: str) -> None:
+        self.data["stage"] = name
+        self._write()
 
     def failed(self, exc: BaseException) -> None:
         if self._started is not None:
@@ -147,40 +157,64 @@ class _BuildStatus:
         self._write()
 
     def _write(self) -> None:
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
+        _write_json(self.path, self.data)
         self._written = time.monotonic()
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Replace a small JSON file atomically (temp file, then rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _progress(quiet: bool, status: _BuildStatus | None
-              ) -> Callable[[int], Callable[[int], None]] | None:
-    """Progress to the bar and to the status file, whichever are wanted."""
-    factories = [f for f in (_progress_bar(quiet), status.progress if status else None) if f]
-    if not factories:
-        return None
+class _Progress:
+    """A build's progress on the terminal (a bar, then each later step) and in the status file."""
 
-    def start(total: int) -> Callable[[int], None]:
-        ticks = [factory(total) for factory in factories]
+    def __init__(self, quiet: bool, status: _BuildStatus | None) -> None:
+        self.terminal = not quiet and sys.stderr.isatty()
+        self.status = status
+        self.bar = None
+
+    def start(self, total: int) -> Callable[[int], None]:
+        ticks = [self.status.progress(total)] if self.status else []
+        if self.terminal:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+            ticks.append(self.bar.update)
 
         def tick(n: int) -> None:
             for each in ticks:
                 each(n)
         return tick
-    return start
+
+    def stage(self, name: str) -> None:
+        """A step with no document count (the commit): said, so a long one is not silence."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        if self.terminal:
+            print(f"{name}: writing the last segments, merging and publishing ...",
+                  file=sys.stderr, flush=True)
+        if self.status:
+            self.status.stage(name)
 
 
 def _index(args: argparse.Namespace, config: Config) -> int:
     from search.service.indexing import build
 
+    if args.check:
+        return _check(config)
     status = _BuildStatus(args.status_file, args.rebuild) if args.status_file else None
+    progress = _Progress(args.quiet, status)
     try:
         report = build(config, rebuild=args.rebuild, procs=args.procs,
-                       progress=_progress(args.quiet, status),
+                       progress=progress.start, stage=progress.stage,
                        on_locked=status.locked if status else None,
                        on_finished=status.finished if status else None)
     except BaseException as exc:
@@ -193,7 +227,28 @@ def _index(args: argparse.Namespace, config: Config) -> int:
           f"deleted {report.deleted}, skipped {report.skipped} "
           f"({report.unchanged_files} files unchanged, {report.units} units written) "
           f"in {report.seconds:.1f} s")
+    if report.storage:
+        stored = report.storage
+        print(f"storage: {stored.segments} segments, {stored.units} units, "
+              f"{stored.deleted} deleted ({stored.deleted_share:.0%}) awaiting merge")
     return 0 if report.ok else 1
+
+
+def _check(config: Config) -> int:
+    """``dipsearch index --check``: every difference between index and corpus; 1 if any."""
+    from search.service.indexing import CHECK_FILE, check
+
+    started = time.monotonic()
+    differences = check(config)
+    for difference in differences:
+        print(difference)
+    result = {"checked": _utc_now(), "seconds": round(time.monotonic() - started, 2),
+              "differences": len(differences),
+              "first": [str(d) for d in differences[:_BuildStatus.MAX_PROBLEMS]]}
+    _write_json(config.index_dir / CHECK_FILE, result)
+    print(f"check: {len(differences)} differences between the index and the corpus "
+          f"({result['seconds']} s)")
+    return 1 if differences else 0
 
 
 def _search(args: argparse.Namespace, config: Config) -> int:
@@ -246,7 +301,8 @@ def _quotes(args: argparse.Namespace, config: Config) -> int:
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """gunicorn with ``web/gunicorn_conf.py`` (server.* from this config); flags override it."""
     if not args.no_index:
-        _index(argparse.Namespace(rebuild=False, procs=None, quiet=False, status_file=None),
+        _index(argparse.Namespace(rebuild=False, procs=None, quiet=False, status_file=None,
+                                  check=False),
                config)
     os.environ["DIPSEARCH_CONFIG"] = str(config.path)
     argv = ["gunicorn", "--config", "python:web.gunicorn_conf"]

@@ -181,3 +181,37 @@ def test_admin_page_needs_the_token_and_signs_in_with_a_session(client):
 def test_admin_page_with_the_header(client):
     page = client.get("/admin/", headers=BEARER)
     assert page.status_code == 200 and b"Build: idle" in page.data
+
+
+def test_reindex_from_the_web_brings_back_a_file_moved_out_and_in(client, corpus, tmp_path):
+    """The admin path runs the same incremental build: a restored file is indexed again."""
+    (corpus / "extra.jsonl").write_text(speeches(3))
+    assert client.post("/admin/reindex", headers=BEARER).status_code == 202
+    wait_for_state(client, "idle")
+    (corpus / "extra.jsonl").rename(tmp_path / "extra.jsonl")
+    assert client.post("/admin/reindex", headers=BEARER).status_code == 202
+    wait_for_state(client, "idle")
+    (tmp_path / "extra.jsonl").rename(corpus / "extra.jsonl")
+    assert client.post("/admin/reindex", headers=BEARER).status_code == 202
+    wait_for_state(client, "idle")
+    # each worker looks for a newly published version at most once a second
+    assert wait_until(lambda: status(client)["index"]["documents"] == 4, timeout=10), status(client)
+    assert client.get("/api/documents/S1").status_code == 200
+
+
+def test_status_shows_storage_and_the_last_check(client, config_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    body = status(client)
+    assert body["storage"]["segments"] >= 1 and body["storage"]["deleted_share"] == 0
+    assert body["last_check"] is None
+    done = subprocess.run([sys.executable, "-m", "search.cli", "index", "--check", "--config",
+                           str(config_path)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert status(client)["last_check"]["differences"] == 0
+    page = client.get("/admin/", headers=BEARER).get_data(as_text=True)
+    assert "0 differences between the index and the corpus" in page
+    assert "Deleted units awaiting merge" in page

@@ -276,3 +276,67 @@ def test_facets_after_an_incremental_commit_without_facet_values(tmp_path, corpu
     assert response["total"] == 4
     assert response["facets"]["source"]["values"] == []
     assert sum(v["count"] for v in response["facets"]["type"]["values"]) == 4
+
+
+def _dipsearch(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "search.cli", *args], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def test_config_is_taken_before_or_after_the_subcommand(tmp_path, corpus):
+    config = str(write_config(tmp_path, corpus))
+    after = _dipsearch("index", "--config", config, "--quiet")
+    assert after.returncode == 0, after.stderr
+    before = _dipsearch("--config", config, "search", "hypersonic")
+    again = _dipsearch("search", "hypersonic", "--config", config)
+    assert before.returncode == again.returncode == 0
+    assert before.stdout.splitlines()[1:] == again.stdout.splitlines()[1:]
+
+
+@pytest.mark.parametrize("text, line, reason", [
+    ("speakers:\n  - name: A B\n  - roles: []\n", 3, "every speaker needs a 'name'"),
+    ("speakers:\n  - name: A B\n    roles:\n      - title: Minister\n        from: 1957\n"
+     "  - name: C D\n", 2, "a role date must look like"),
+    ("speakers:\n  - name: [A B\n", 3, "not valid YAML"),
+    ("speakers:\n  - name: A B\n    roles:\n      - from: 1957-01-01\n", 2, "missing 'title'"),
+])
+def test_a_bad_speakers_file_is_reported_with_its_line(tmp_path, corpus, text, line, reason):
+    speakers = tmp_path / "speakers.yaml"
+    speakers.write_text(text)
+    config = write_config(tmp_path, corpus)
+    config.write_text(config.read_text().replace(str(ROOT / "corpus" / "speakers.yaml"),
+                                                 str(speakers)))
+    done = _dipsearch("--config", str(config), "index", "--quiet")
+    assert done.returncode == 2
+    assert f"speakers.yaml:{line}: {reason}" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_commit_is_its_own_step(tmp_path, corpus):
+    from search.config import load_config
+    from search.service.indexing import build
+
+    steps = []
+    build(load_config(write_config(tmp_path, corpus)), progress=lambda total: steps.append,
+          stage=lambda name: steps.append(name))
+    assert steps[-1] == "committing" and steps[0] == 1
+
+
+def test_check_reports_missing_stale_and_orphan_files(tmp_path, corpus):
+    from search.config import load_config
+    from search.service.indexing import build, check
+
+    (corpus / "a.jsonl").write_text(speeches(2))
+    (corpus / "b.jsonl").write_text(speeches(2, start=5))
+    config = load_config(write_config(tmp_path, corpus))
+    build(config)
+    assert check(config) == []
+    (corpus / "a.jsonl").write_text(speeches(3))
+    (corpus / "b.jsonl").unlink()
+    (corpus / "c.jsonl").write_text(speeches(1, start=9))
+    found = {(d.kind, d.file) for d in check(config)}
+    assert found == {("stale", "a.jsonl"), ("orphan", "b.jsonl"), ("missing", "c.jsonl")}
+    done = _dipsearch("--config", str(config.path), "index", "--check")
+    assert done.returncode == 1 and "stale: a.jsonl" in done.stdout
+    build(config)
+    assert check(config) == []

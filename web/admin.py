@@ -174,13 +174,14 @@ def status_document() -> dict[str, Any]:
     failure = build.pop("last_failure", None)
     if failure and failure.get("error") is None:
         failure["error"] = KILLED.format(pid=failure.get("pid"))
-    index, index_error = None, None
+    index, storage, index_error = None, None, None
     try:
-        index = _service().stats()
+        index, storage = _service().stats(), _service().storage()
     except IndexMissing as exc:
         index_error = str(exc)
-    return {"state": state, "index": index, "index_error": index_error,
-            "build": build or None, "last_failure": failure}
+    return {"state": state, "index": index, "storage": storage, "index_error": index_error,
+            "build": build or None, "last_failure": failure,
+            "last_check": _service().last_check()}
 
 
 # -- endpoints -------------------------------------------------------------

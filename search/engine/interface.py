@@ -148,6 +148,11 @@ class Snapshot(Protocol):
 
     def query_words(self, q: str, unit: str) -> QueryWords: ...
 
+    def holdings(self, *, units: bool = False) -> Holdings:
+        """What this version holds; ``units``: also check every document's units."""
+
+    def storage(self) -> SegmentStats: ...
+
 
 class Writer(Protocol):
     """One build: deletions and additions of prepared documents, published in one step."""
@@ -155,7 +160,11 @@ class Writer(Protocol):
     version: str
     units: int
 
-    def holdings(self) -> "Holdings": ...
+    def holdings(self) -> "Holdings":
+        """What the version being written held when the build began."""
+
+    def storage(self) -> "SegmentStats":
+        """After commit: how the written version is stored."""
 
     def delete(self, doc_ids: Iterable[str]) -> None: ...
 
@@ -170,11 +179,36 @@ class Writer(Protocol):
 
 @dataclass
 class Holdings:
-    """What a version holds, as the indexer needs it to plan an incremental build."""
+    """What a version holds, read from its live documents only (never from deleted ones).
+
+    The indexer plans an incremental build from it, and ``dipsearch index
+    --check`` compares it with the corpus.
+    """
 
     file_keys: set[str] = field(default_factory=set)      # "<path>@<format>:<sha256>"
     docs_by_file: dict[str, set[str]] = field(default_factory=dict)
     speakers: list[str] = field(default_factory=list)     # facet values, first spelling wins
+    copies: dict[str, int] = field(default_factory=dict)  # doc ids held more than once
+    # doc id -> (units expected, units found), for documents missing units or holding extra
+    # ones (filled only when asked for: it reads every document's units)
+    incomplete: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass
+class SegmentStats:
+    """How a version is stored: its segments, and units deleted but not yet merged away."""
+
+    segments: int
+    units: int
+    deleted: int
+
+    @property
+    def deleted_share(self) -> float:
+        return self.deleted / self.units if self.units else 0.0
+
+    def as_dict(self) -> dict:
+        return {"segments": self.segments, "units": self.units, "deleted": self.deleted,
+                "deleted_share": round(self.deleted_share, 4)}
 
 
 class Engine(Protocol):

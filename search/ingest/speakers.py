@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from search.config import ConfigError
 from search.ingest.names import HONORIFICS, LEADING_ONLY_HONORIFICS, NAME_PARTICLES, strip_accents
 
 _HIS_EXCELLENCY = re.compile(r"\bH\.\s?E\.", re.IGNORECASE)
@@ -118,11 +119,28 @@ class SpeakerRegistry:
 
     @classmethod
     def load(cls, path: str | Path | None) -> "SpeakerRegistry":
+        """The people of a speakers.yaml; SpeakersError naming ``file:line`` for a bad one."""
         if path is None or not Path(path).exists():
             return cls()
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        name = Path(path).name
+        text = Path(path).read_text(encoding="utf-8")
+        try:
+            data, lines = yaml.safe_load(text) or {}, _entry_lines(yaml.compose(text))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise SpeakersError(f"{name}:{mark.line + 1 if mark else 1}: not valid YAML: "
+                                f"{getattr(exc, 'problem', None) or exc}") from None
         entries = data.get("speakers", []) if isinstance(data, dict) else data
-        return cls([_person_from_yaml(entry, path) for entry in entries])
+        if not isinstance(entries, list):
+            raise SpeakersError(f"{name}:1: expected a list of speakers (or speakers: [...])")
+        people = []
+        for entry, line in zip(entries, lines):
+            try:
+                people.append(_person_from_yaml(entry))
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                reason = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+                raise SpeakersError(f"{name}:{line}: {reason}") from None
+        return cls(people)
 
     def add_person(self, person: Person) -> None:
         self.people[person.name] = person
@@ -159,9 +177,22 @@ class SpeakerRegistry:
             self._by_key.setdefault(name_key(name), name)
 
 
-def _person_from_yaml(entry: dict, path: str | Path) -> Person:
+class SpeakersError(ConfigError):
+    """A speakers.yaml that cannot be used: ``speakers.yaml:LINE: reason``."""
+
+
+def _entry_lines(root) -> list[int]:
+    """The line of each speaker entry, from the YAML node tree (data loses them)."""
+    if isinstance(root, yaml.MappingNode):
+        root = next((v for k, v in root.value if getattr(k, "value", None) == "speakers"), None)
+    if not isinstance(root, yaml.SequenceNode):
+        return []
+    return [node.start_mark.line + 1 for node in root.value]
+
+
+def _person_from_yaml(entry: dict) -> Person:
     if not isinstance(entry, dict) or not entry.get("name"):
-        raise ValueError(f"{path}: every speaker needs a 'name' (got {entry!r})")
+        raise ValueError(f"every speaker needs a 'name' (got {entry!r})")
     roles = [
         Role(
             title=r["title"],
@@ -182,4 +213,7 @@ def _person_from_yaml(entry: dict, path: str | Path) -> Person:
 def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    return date.fromisoformat(str(value))
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"a role date must look like 1957-02-15 (got {value!r})") from None

@@ -78,10 +78,11 @@ class Prepared:
     common: dict
     meta: dict
     quotes: list[tuple[Quote, str | None, Speaker | None]]
+    file: str = ""  # the corpus file, as the indexer names it (unique across corpus paths)
 
 
 def prepare(doc: Document, registry: SpeakerRegistry, file_key: str,
-            quotes: QuoteExtractor | None = None) -> Prepared:
+            quotes: QuoteExtractor | None = None, *, file: str = "") -> Prepared:
     """Speakers, facet fields, display metadata and quotes (with their speakers) of a document.
 
     An article has no speaker of its own: the known people it quotes become its
@@ -97,7 +98,8 @@ def prepare(doc: Document, registry: SpeakerRegistry, file_key: str,
         name = registry.canonical(quote.speaker) if quote.speaker else None
         settled.append((quote, name,
                         (own.get(name) or describe(name, doc, registry)) if name else None))
-    return Prepared(doc, file_key, _common(doc, speakers), _meta(doc, speakers), settled)
+    return Prepared(doc, file_key, _common(doc, speakers), _meta(doc, speakers), settled,
+                    file or doc.path)
 
 
 def extract_document_quotes(doc: Document, registry: SpeakerRegistry) -> list:

@@ -5,17 +5,27 @@ skipped, a changed file's units are replaced, a removed file's units deleted,
 all in one engine commit (atomic for readers). ``rebuild`` writes a new
 version beside the live one and publishes it only when complete.
 
-The index itself records which file versions it holds (the ``file_key`` term
-is ``path@format:sha256``), so there is no side manifest that a crash could
-leave out of step with the index. ``INDEX_FORMAT`` is part of the key: when a
-new version of this program stores units differently, the next incremental
-run re-indexes every file instead of mixing the two forms.
+The index itself records which file versions it holds (each document unit
+stores its ``file_key``, ``path@format:sha256``), so there is no side manifest
+that a crash could leave out of step with the index. What it holds is read from
+live documents only (``Holdings``): a deleted document's terms linger in the
+term lists, and reading those made a removed-then-restored file look indexed.
+The engine's format is part of the key: when a new version of this program
+stores units differently, the next incremental run re-indexes every file.
+
+Files are read in corpus order, and an id belongs to the first file that holds
+it, exactly as in a rebuild: when a changed file takes an id from an unchanged
+file later in that order, the later file is re-read too. So any sequence of
+incremental runs leaves the index a fresh rebuild of the same corpus would.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
+import heapq
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +33,7 @@ from typing import Callable, Iterable
 
 from search.config import Config
 from search.engine import open_engine
-from search.engine.interface import Holdings, Writer
+from search.engine.interface import Holdings, SegmentStats, Writer
 from search.ingest.document import Problem
 from search.ingest.readers import is_supported, read_file
 from search.ingest.speakers import SpeakerRegistry
@@ -31,10 +41,15 @@ from search.ingest.units import QuoteExtractor, extract_document_quotes, prepare
 
 Progress = Callable[[int], None]
 ProgressFactory = Callable[[int], Progress]
+Stage = Callable[[str], None]
 
 
 def _no_tick(n: int) -> None:
     """Progress sink for non-interactive runs."""
+
+
+class NoSpace(OSError):
+    """The disk filled up during a build; what the build wrote is gone, the live index serves."""
 
 
 @dataclass
@@ -50,32 +65,61 @@ class IndexReport:
     units: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    storage: SegmentStats | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def corpus_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[Problem]]:
-    """(file, root) pairs of every supported file under the configured paths."""
-    found: list[tuple[Path, Path]] = []
+@dataclass(frozen=True)
+class CorpusFile:
+    """A file of the corpus: where it is, the root its documents' paths are relative to
+    (their ids may derive from it), and its name in the index and in messages: relative
+    to the corpus root (the folder holding every corpus path), so two
+    ``statements.jsonl`` in different folders are told apart."""
+
+    path: Path
+    root: Path
+    name: str
+
+
+def corpus_files(paths: Iterable[Path]) -> tuple[list[CorpusFile], list[Problem]]:
+    """Every supported file under the configured paths, in corpus order."""
+    paths = list(paths)
+    base = corpus_root(paths)
+    found: list[CorpusFile] = []
     problems: list[Problem] = []
     for root in paths:
         if root.is_file():
-            found.append((root, root.parent))
+            found.append(CorpusFile(root, root.parent, _name(root, base)))
         elif root.is_dir():
-            found.extend((p, root) for p in sorted(root.rglob("*"))
+            found.extend(CorpusFile(p, root, _name(p, base)) for p in sorted(root.rglob("*"))
                          if p.is_file() and is_supported(p)
                          and not any(part.startswith(".") for part in p.relative_to(root).parts))
         else:
-            problems.append(Problem(str(root), 0, "corpus path does not exist"))
+            problems.append(Problem(_name(root, base), 0, "corpus path does not exist"))
     return found, problems
 
 
-def estimate_documents(files: list[tuple[Path, Path]]) -> int:
+def corpus_root(paths: list[Path]) -> Path:
+    """The folder every corpus path lies in (a lone folder: itself)."""
+    folders = [str(p if p.is_dir() else p.parent) for p in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path("/")
+
+
+def _name(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def estimate_documents(files: list[CorpusFile]) -> int:
     """Documents to expect, for the progress bar's ETA: JSON Lines count their lines."""
     total = 0
-    for path, _ in files:
+    for corpus_file in files:
+        path = corpus_file.path
         if ".jsonl" in path.name or path.suffix == ".ndjson":
             opener = gzip.open if path.suffix == ".gz" else open
             try:
@@ -96,106 +140,214 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-@dataclass
+def file_key(corpus_file: CorpusFile, index_format: int) -> str:
+    """What identifies one version of one file in the index."""
+    return f"{corpus_file.name}@{index_format}:{file_hash(corpus_file.path)}"
+
+
+@dataclass(order=True)
 class _FilePlan:
-    path: Path
-    root: Path
-    rel: str
-    key: str
-    old_ids: set[str]
+    order: int
+    file: CorpusFile = field(compare=False)
+    key: str = field(compare=False)
+    old_ids: set[str] = field(compare=False)
 
 
-def _plan(files: list[tuple[Path, Path]], existing: Holdings, index_format: int
-          ) -> tuple[list[_FilePlan], dict[str, set[str]], dict[str, str]]:
-    """Files to (re)read, files removed since the last build, and ids still taken.
+class _Plan:
+    """Which files to read, in corpus order, and which ids unchanged files keep.
 
-    Ids of changed and removed files are released before anything is read,
-    so a document that moved from one file to another keeps its id.
+    Ids of changed and removed files are released before anything is read, so
+    a document that moved from one file to another keeps its id.
     """
-    todo: list[_FilePlan] = []
-    current: set[str] = set()
-    for path, root in files:
-        rel = path.relative_to(root).as_posix()
-        current.add(rel)
-        key = f"{rel}@{index_format}:{file_hash(path)}"
-        if key not in existing.file_keys:
-            todo.append(_FilePlan(path, root, rel, key, existing.docs_by_file.get(rel, set())))
-    changed = {plan.rel for plan in todo}
-    removed = {rel: ids for rel, ids in existing.docs_by_file.items() if rel not in current}
-    taken = {doc_id: rel for rel, ids in existing.docs_by_file.items()
-             if rel not in changed and rel not in removed for doc_id in ids}
-    return todo, removed, taken
+
+    def __init__(self, files: list[CorpusFile], existing: Holdings, index_format: int) -> None:
+        self.order = {f.name: i for i, f in enumerate(files)}
+        self.todo: list[_FilePlan] = []
+        self.unchanged: dict[str, _FilePlan] = {}
+        for i, corpus_file in enumerate(files):
+            key = file_key(corpus_file, index_format)
+            plan = _FilePlan(i, corpus_file, key, existing.docs_by_file.get(corpus_file.name, set()))
+            if key in existing.file_keys:
+                self.unchanged[corpus_file.name] = plan
+            else:
+                self.todo.append(plan)
+        self.removed = {name: ids for name, ids in existing.docs_by_file.items()
+                        if name not in self.order}
+        # id -> the unchanged file holding it
+        self.taken = {doc_id: name for name in self.unchanged
+                      for doc_id in existing.docs_by_file.get(name, set())}
+        heapq.heapify(self.todo)
+
+    def next(self) -> _FilePlan | None:
+        return heapq.heappop(self.todo) if self.todo else None
+
+    def claim(self, doc_id: str, plan: _FilePlan) -> str | None:
+        """Whether ``plan``'s file may hold ``doc_id``: None if so, else who holds it.
+
+        An unchanged file later in corpus order gives the id up and is read
+        again (after this one, so it then reports the id as a duplicate).
+        """
+        holder = self.taken.get(doc_id)
+        if holder is None or holder == plan.file.name:
+            self.taken[doc_id] = plan.file.name
+            return None
+        later = self.unchanged.get(holder)
+        if later is None or later.order < plan.order:
+            return holder
+        del self.unchanged[holder]
+        for released in later.old_ids:
+            if self.taken.get(released) == holder:
+                del self.taken[released]
+        heapq.heappush(self.todo, later)
+        self.taken[doc_id] = plan.file.name
+        return None
 
 
 def build(config: Config, *, rebuild: bool = False, procs: int | None = None,
-          progress: ProgressFactory | None = None,
+          progress: ProgressFactory | None = None, stage: Stage | None = None,
           on_locked: Callable[[], None] | None = None,
           on_finished: Callable[[IndexReport], None] | None = None) -> IndexReport:
     """Bring the index up to date with the corpus; see the module docstring.
 
     ``on_locked`` runs as soon as this build holds the build lock: from then on
     it is the one build, so it may report status (a refused build never does).
-    ``on_finished`` runs once the build is published, still holding the lock,
-    so a status it writes is never older than the lock says.
+    ``stage`` is told when the build moves on to a step with no document count
+    (``committing``). ``on_finished`` runs once the build is published, still
+    holding the lock, so a status it writes is never older than the lock says.
+    NoSpace when the disk fills up: everything the build wrote is removed.
     """
     started = time.monotonic()
     engine = open_engine(config)
     report = IndexReport()
     files, report.problems = corpus_files(config.corpus_paths)
-    with engine.build(rebuild=rebuild, procs=procs or config.get("index", "procs")) as writer:
-        if on_locked is not None:
-            on_locked()
-        report.version = writer.version
-        _write(writer, engine.format, config, files, report, progress)
-        report.seconds = time.monotonic() - started
-        if on_finished is not None:
-            on_finished(report)
+    try:
+        with engine.build(rebuild=rebuild, procs=procs or config.get("index", "procs")) as writer:
+            if on_locked is not None:
+                on_locked()
+            report.version = writer.version
+            _write(writer, engine.format, config, files, report, progress, stage)
+            report.storage = writer.storage()
+            report.seconds = time.monotonic() - started
+            if on_finished is not None:
+                on_finished(report)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC and not isinstance(exc, NoSpace):
+            raise NoSpace(errno.ENOSPC, f"no space left on device while writing "
+                                        f"{report.version or 'a new version'} in "
+                                        f"{engine.root}") from exc
+        raise
     return report
 
 
-def _write(writer: Writer, index_format: int, config: Config, files: list[tuple[Path, Path]],
-           report: IndexReport, progress: ProgressFactory | None) -> None:
+def _write(writer: Writer, index_format: int, config: Config, files: list[CorpusFile],
+           report: IndexReport, progress: ProgressFactory | None, stage: Stage | None) -> None:
     existing = writer.holdings()
     registry = SpeakerRegistry.load(config.speakers_path)
     registry.seed(existing.speakers)
     quotes = extract_document_quotes if config.get("index", "quotes") else None
-    todo, removed, taken = _plan(files, existing, index_format)
-    report.unchanged_files = len(files) - len(todo)
-    tick = progress(estimate_documents([(p.path, p.root) for p in todo])) if progress else _no_tick
-    for plan in todo:
-        writer.delete(plan.old_ids)
-        new_ids = _write_file(writer, plan, config, registry, quotes, taken, report, tick)
-        report.deleted += len(plan.old_ids - new_ids)
-    for ids in removed.values():
+    plan = _Plan(files, existing, index_format)
+    tick = progress(estimate_documents([p.file for p in plan.todo])) if progress else _no_tick
+    while (item := plan.next()) is not None:
+        writer.delete(item.old_ids)
+        new_ids = _write_file(writer, item, plan, config, registry, quotes, report, tick)
+        report.deleted += len(item.old_ids - new_ids)
+    report.unchanged_files = len(plan.unchanged)
+    for ids in plan.removed.values():
         writer.delete(ids)
         report.deleted += len(ids)
+    if stage is not None:
+        stage("committing")
     writer.commit()
     report.units = writer.units
 
 
-def _write_file(writer: Writer, plan: _FilePlan, config: Config, registry: SpeakerRegistry,
-                quotes: QuoteExtractor | None, taken: dict[str, str], report: IndexReport,
+def _write_file(writer: Writer, item: _FilePlan, plan: _Plan, config: Config,
+                registry: SpeakerRegistry, quotes: QuoteExtractor | None, report: IndexReport,
                 tick: Progress) -> set[str]:
     """Index one file's documents; returns the ids it now holds."""
     new_ids: set[str] = set()
     max_chars = config.get("corpus", "max_document_chars")
-    for item in read_file(plan.path, root=plan.root, max_chars=max_chars):
+    name = item.file.name
+    for doc in read_file(item.file.path, root=item.file.root, max_chars=max_chars):
         tick(1)
-        if isinstance(item, Problem):
-            report.problems.append(item)
+        if isinstance(doc, Problem):
+            report.problems.append(Problem(name, doc.line, doc.reason))
             report.skipped += 1
             continue
-        first = taken.get(item.id)
-        if first is not None:
-            report.problems.append(Problem(item.path, item.line,
-                                           f"duplicate id {item.id!r} (first seen at {first})"))
+        holder = plan.claim(doc.id, item) if doc.id not in new_ids else name
+        if holder is not None:
+            report.problems.append(Problem(name, doc.line,
+                                           f"duplicate id {doc.id!r} (also in {holder})"))
             report.skipped += 1
             continue
-        taken[item.id] = f"{item.path}:{item.line}"
-        new_ids.add(item.id)
-        writer.add(prepare(item, registry, plan.key, quotes))
-        if item.id in plan.old_ids:
+        new_ids.add(doc.id)
+        writer.add(prepare(doc, registry, item.key, quotes, file=name))
+        if doc.id in item.old_ids:
             report.updated += 1
         else:
             report.added += 1
     return new_ids
+
+
+@dataclass
+class Difference:
+    """One way the index differs from the corpus, found by ``check``."""
+
+    kind: str    # missing, stale, orphan, duplicate or incomplete
+    file: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.file}: {self.detail}"
+
+
+CHECK_FILE = "last-check.json"
+
+
+def check(config: Config) -> list[Difference]:
+    """Compare the live index with the corpus, writing nothing to the index.
+
+    ``missing``: a corpus file with documents that the index does not hold;
+    ``stale``: the index holds another version of a corpus file; ``orphan``:
+    documents of a file no longer in the corpus; ``duplicate``: a document
+    held more than once; ``incomplete``: a document missing units or holding
+    extra ones. IndexMissing when there is no index.
+    """
+    engine = open_engine(config)
+    live = engine.live()
+    held = live.holdings(units=True)
+    files, _ = corpus_files(config.corpus_paths)
+    keys: dict[str, set[str]] = {}
+    for key in held.file_keys:
+        keys.setdefault(key.rpartition("@")[0], set()).add(key)
+    file_of = {doc_id: name for name, ids in held.docs_by_file.items() for doc_id in ids}
+    out: list[Difference] = []
+    for corpus_file in files:
+        key = file_key(corpus_file, engine.format)
+        others = keys.get(corpus_file.name, set()) - {key}
+        if others or (key not in keys.get(corpus_file.name, set())
+                      and corpus_file.name in held.docs_by_file):
+            out.append(Difference("stale", corpus_file.name,
+                                  "the index holds another version of this file"))
+        elif key not in keys.get(corpus_file.name, set()):
+            absent = _document_ids(corpus_file, config) - file_of.keys()
+            if absent:
+                out.append(Difference("missing", corpus_file.name,
+                                      f"{len(absent)} documents not in the index, e.g. "
+                                      f"{sorted(absent)[0]!r}"))
+    names = {f.name for f in files}
+    out += [Difference("orphan", name, f"{len(ids)} documents of a file not in the corpus")
+            for name, ids in sorted(held.docs_by_file.items()) if name not in names]
+    out += [Difference("duplicate", file_of.get(doc_id, "?"), f"{doc_id!r} held {n} times")
+            for doc_id, n in sorted(held.copies.items())]
+    out += [Difference("incomplete", file_of.get(doc_id, "?"),
+                       f"{doc_id!r} has {found} units, {expected} expected")
+            for doc_id, (expected, found) in sorted(held.incomplete.items())]
+    return out
+
+
+def _document_ids(corpus_file: CorpusFile, config: Config) -> set[str]:
+    """The ids of a file's documents (a file of bad lines only has none, and is not held)."""
+    max_chars = config.get("corpus", "max_document_chars")
+    return {item.id for item in read_file(corpus_file.path, root=corpus_file.root,
+                                          max_chars=max_chars) if not isinstance(item, Problem)}

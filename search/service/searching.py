@@ -8,6 +8,7 @@ Matching, ranking and counting are the engine's.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -18,6 +19,7 @@ from search.engine.interface import Engine, Limits, Match, SearchSpec, Snapshot
 from search.fields import UNITS, day_number
 from search.service.highlight import Highlighter
 from search.service.hits import export_row, hit, quote_hit, snippet_of
+from search.service.indexing import CHECK_FILE
 from search.service.request import SearchRequest, encode_cursor, parse_request
 
 
@@ -160,6 +162,17 @@ class SearchService:
             "quotes": live.unit_count("quote"),
             "speakers": len(live.value_counts("speaker", "document")),
         }
+
+    def storage(self) -> dict:
+        """Segments, units and the share of deleted units not yet merged away."""
+        return self.live().storage().as_dict()
+
+    def last_check(self) -> dict | None:
+        """The result of the last ``dipsearch index --check``, if one ran."""
+        try:
+            return json.loads((self.index_root / CHECK_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
 
     def export(self, request: SearchRequest, cap: int) -> Iterator[dict]:
         """Every hit of a search (up to ``cap``), without snippets, for CSV and JSON Lines."""

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.index import clean_files
 
-from search.engine.interface import BuildInProgress, Holdings, IndexMissing, Limits
+from search.engine.interface import BuildInProgress, Holdings, IndexMissing, Limits, SegmentStats
+from search.engine.whoosh.holdings import read_holdings, segment_stats
 from search.engine.whoosh.schema import INDEX_FORMAT, build_schema
 from search.engine.whoosh.scoring import FastBM25F
 from search.engine.whoosh.snapshot import WhooshSnapshot
@@ -76,7 +78,8 @@ class WhooshEngine:
         name = self.store.current_name()
         if live is None or name != live.version or not live.searcher.up_to_date():
             _, ix = self.store.open()
-            self._live = WhooshSnapshot(name, ix.searcher(weighting=FastBM25F()), self.limits)
+            self._live = WhooshSnapshot(name, ix.searcher(weighting=FastBM25F()), self.limits,
+                                        passages=self.passages)
 
     # -- writing -------------------------------------------------------------
 
@@ -125,17 +128,15 @@ class WhooshWriter:
         self._done = False
 
     def holdings(self) -> Holdings:
-        """File versions, documents per file and speaker names the version holds."""
-        held = Holdings()
+        """What the version held when this build began (nothing for a fresh one)."""
         if self.fresh:
-            return held
+            return Holdings()
         with self.ix.searcher() as searcher:
-            reader = searcher.reader()
-            held.file_keys = {t.decode("utf-8") for t in reader.lexicon("file_key")}
-            held.speakers = [t.decode("utf-8") for t in reader.lexicon("speaker")]
-            for fields in searcher.documents(unit="document"):
-                held.docs_by_file.setdefault(fields["file"], set()).add(fields["doc_id"])
-        return held
+            return read_holdings(searcher)
+
+    def storage(self) -> SegmentStats:
+        with self.ix.reader() as reader:
+            return segment_stats(reader)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
         self._build.delete(doc_ids)
@@ -153,6 +154,24 @@ class WhooshWriter:
             self.engine.store.prune(self.engine.keep_versions)
 
     def cancel(self) -> None:
-        if not self._done:
-            self._done = True
+        """Stop the build's writers and remove every file it wrote (a full disk is freed)."""
+        if self._done:
+            return
+        self._done = True
+        try:
             self._build.cancel()
+        finally:
+            if not self.fresh:  # a fresh version's whole folder goes (WhooshEngine.build)
+                self._remove_unpublished()
+
+    def _remove_unpublished(self) -> None:
+        """Delete segment files the live table of contents does not name, and temporary files.
+
+        Whoosh removes them only at its next commit; after a failed build they
+        may be what fills the disk, so every later build would fail too.
+        """
+        live = whoosh_index.open_dir(self.ix.storage.folder)
+        # Whoosh 2.7.5 private: FileIndex._segments() (the segments of the latest TOC)
+        clean_files(live.storage, live.indexname, live.latest_generation(), live._segments())
+        # the writers' temporary storage (Whoosh's SegmentWriter names it <indexname>.tmp)
+        shutil.rmtree(Path(live.storage.folder) / f"{live.indexname}.tmp", ignore_errors=True)

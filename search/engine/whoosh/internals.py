@@ -111,6 +111,8 @@ SEGWRITER | _added | instance | __init__ | writer | whether the main writer hold
 SEGWRITER | _lk | parameter | __init__ | writer | _lk=False: worker writers skip the index lock (the build lock holds)
 # query expansion
 whoosh.query.terms.MultiTerm | _btexts | method | - | parsing | a wildcard/prefix/fuzzy/regex query's expansions, counted lazily
+# cleaning up after a failed build
+whoosh.index.FileIndex | _segments | method | - | engine | the latest TOC's segments: files of others are a failed build's
 """
 
 

@@ -35,8 +35,10 @@ from search.engine.whoosh.postings import ReusablePositions
 from search.fields import VALUE_FACETS
 
 # What units hold, as a number: changing it makes the next ``dipsearch index`` re-read
-# every file (2: paragraph starts on documents; a document's units are consecutive).
-INDEX_FORMAT = 2
+# every file (2: paragraph starts on documents; a document's units are consecutive;
+# 3: a document unit stores its file_key, so what the index holds is read from live
+# documents, never from the term list, which keeps deleted documents' terms).
+INDEX_FORMAT = 3
 # The fields a query searches, by unit: documents by text and title, the others by their text.
 SEARCH_FIELDS = {"document": ("text", "title"), "passage": ("passage_text",),
                  "quote": ("quote_text",)}
@@ -91,6 +93,7 @@ def build_schema(analysis: dict) -> fields.Schema:
         doc_id=with_lengths(fields.ID(stored=True)),
         **{name: FacetField() for name in VALUE_FACETS},
         day=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        ukey=fields.COLUMN(columns.VarBytesColumn()),  # the key, for ties (search.engine.whoosh.units)
         body=fields.STORED(),
         position=fields.STORED(),
         meta=fields.STORED(),
@@ -101,7 +104,7 @@ def build_schema(analysis: dict) -> fields.Schema:
         # document units only: lookups, incremental indexing, query syntax
         id=with_lengths(fields.ID(unique=True)),
         file=with_lengths(fields.ID(stored=True)),
-        file_key=with_lengths(fields.ID()),
+        file_key=with_lengths(fields.ID(stored=True)),
         title=fields.TEXT(analyzer=analyzer, multitoken_query="phrase"),
         date=with_lengths(fields.DATETIME()),
         year=with_lengths(fields.NUMERIC(int, bits=32)),

@@ -23,10 +23,11 @@ from typing import Iterator
 
 from whoosh import query as wq
 
-from search.engine.interface import (Limits, Match, Outcome, QueryWords, RequestError,
-                                     SearchSpec, Token)
+from search.engine.interface import (Holdings, Limits, Match, Outcome, QueryWords, RequestError,
+                                     SearchSpec, SegmentStats, Token)
 from search.engine.whoosh.collect import Decoded, scan, scores_of
 from search.engine.whoosh.facets import FacetColumns, apply_filters, facet_counts, year_histogram
+from search.engine.whoosh.holdings import read_holdings, segment_stats
 from search.engine.whoosh.matchers import within_unit
 from search.engine.whoosh.parsing import ParsedQuery, check_expansions, parse_query
 from search.engine.whoosh.passages import best_paragraph, phrase_layouts
@@ -43,13 +44,15 @@ QUOTES_PER_HIT = 3
 class WhooshSnapshot:
     """One published version: searcher, columns and cached filter sets (see module doc)."""
 
-    def __init__(self, version: str, searcher, limits: Limits) -> None:
+    def __init__(self, version: str, searcher, limits: Limits, *, passages: bool = True) -> None:
         self.version = version
         self.searcher = searcher
         self.limits = limits
+        self.passages = passages  # whether documents were indexed with their passages
         self.columns = FacetColumns(searcher)
         self.analyzer = searcher.schema["text"].analyzer
         self.unit_docs = lru_cache(maxsize=8)(self._unit_docs)
+        self._ukeys = None  # the unit keys' column, opened on the first tie
         self.document_meta = lru_cache(maxsize=4096)(self._document_meta)
 
     # -- the Snapshot protocol -----------------------------------------------
@@ -99,6 +102,12 @@ class WhooshSnapshot:
 
     def query_words(self, q: str, unit: str) -> QueryWords:
         return parse_query(q, self.searcher.schema, self.limits, unit).words
+
+    def holdings(self, *, units: bool = False) -> Holdings:
+        return read_holdings(self.searcher, units=units, passages=self.passages)
+
+    def storage(self) -> SegmentStats:
+        return segment_stats(self.searcher.reader())
 
     # -- reading -------------------------------------------------------------
 
@@ -155,7 +164,7 @@ class WhooshSnapshot:
         tests = self.columns.filter_tests(spec.filters, spec.day_from, spec.day_to)
         passing, all_but = apply_filters(sorted(scores), tests)
         if spec.sort == "relevance" and spec.q:
-            ranked = _by_relevance(parsed, scores, passing, positions, need)
+            ranked = self._by_relevance(parsed, scores, passing, positions, need)
         else:
             ranked = self._by_date(spec.sort, passing, need)
         return passing, all_but, ranked, partial
@@ -164,7 +173,51 @@ class WhooshSnapshot:
                  ) -> list[tuple[float, int]]:
         dates = self.columns.days()
         sign = 1 if sort == "date" else -1
-        return [(float(dates[d]), d) for d in _first(docnums, lambda d: (sign * dates[d], d), need)]
+        return [(float(dates[d]), d)
+                for d in self._first(docnums, lambda d: sign * dates[d], need)]
+
+    def _by_relevance(self, parsed: ParsedQuery, scores: dict[int, float], docnums: list[int],
+                      positions: PositionReader, need: int | None) -> list[tuple[float, int]]:
+        """BM25 order, the top re-ranked by the proximity of the query's words."""
+        order = self._first(docnums, lambda d: -scores[d],
+                            max(need, RERANK_DEPTH) if need else None)
+        top = [(scores[d], d) for d in order[:RERANK_DEPTH]]
+        if len(parsed.terms) > 1 and parsed.loose:  # a lone phrase is as close as it gets
+            boosts = proximity_boosts(positions.of([d for _, d in top]), len(parsed.terms))
+            top = [(score * boosts.get(d, 1.0), d) for score, d in top]
+        boosted = dict((d, score) for score, d in top)
+        reranked = self._untie(sorted(boosted, key=lambda d: -boosted[d]), lambda d: -boosted[d])
+        return [(boosted[d], d) for d in reranked] + [(scores[d], d) for d in order[RERANK_DEPTH:]]
+
+    def _first(self, docnums: list[int], key, need: int | None) -> list[int]:
+        """The first ``need`` of ``docnums`` by ``key`` (all when None), ties by unit key.
+
+        The docnums of equal keys at the cut are all taken before ties are
+        broken, so which of them make the cut does not depend on docnum order.
+        """
+        if need is None or need >= len(docnums):
+            return self._untie(sorted(docnums, key=key), key)
+        chosen = heapq.nsmallest(need, docnums, key=key)
+        edge, taken = key(chosen[-1]), set(chosen)
+        chosen += [d for d in docnums if d not in taken and key(d) == edge]
+        return self._untie(sorted(chosen, key=key), key)[:need]
+
+    def _untie(self, ordered: list[int], key) -> list[int]:
+        """``ordered`` with each run of equal keys in the order of the units' keys."""
+        out, start = [], 0
+        for i in range(1, len(ordered) + 1):
+            if i == len(ordered) or key(ordered[i]) != key(ordered[start]):
+                run = ordered[start:i]
+                out += sorted(run, key=self._unit_key) if len(run) > 1 else run
+                start = i
+        return out
+
+    def _unit_key(self, docnum: int) -> bytes:
+        """A unit's key from its column (docnum order in an index written before it had one)."""
+        if self._ukeys is None:
+            reader = self.searcher.reader()
+            self._ukeys = reader.column_reader("ukey") if reader.has_column("ukey") else False
+        return docnum.to_bytes(8, "big") if self._ukeys is False else self._ukeys[docnum]
 
     def _page(self, spec: SearchSpec, ranked: list[tuple[float, int]], total: int
               ) -> tuple[list[tuple[float, int]], list | None]:
@@ -245,25 +298,3 @@ class WhooshSnapshot:
                 if fields.get("doc_id") == doc_id and fields.get("unit") == "quote":
                     found.setdefault(doc_id, []).append(fields)
         return found
-
-
-def _by_relevance(parsed: ParsedQuery, scores: dict[int, float], docnums: list[int],
-                  positions: PositionReader, need: int | None) -> list[tuple[float, int]]:
-    """BM25 order, the top re-ranked by the proximity of the query's words.
-
-    ``docnums`` ascend, and ordering is stable, so equal scores keep document order.
-    """
-    order = _first(docnums, lambda d: -scores[d], max(need, RERANK_DEPTH) if need else None)
-    top = [(scores[d], d) for d in order[:RERANK_DEPTH]]
-    if len(parsed.terms) > 1 and parsed.loose:  # a lone phrase is as close as it gets
-        boosts = proximity_boosts(positions.of([d for _, d in top]), len(parsed.terms))
-        top = [(score * boosts.get(d, 1.0), d) for score, d in top]
-    top.sort(key=lambda m: (-m[0], m[1]))
-    return top + [(scores[d], d) for d in order[RERANK_DEPTH:]]
-
-
-def _first(docnums: list[int], key, need: int | None) -> list[int]:
-    """The first ``need`` of ``docnums`` by ``key`` (all when None), in a stable order."""
-    if need is None or need >= len(docnums):
-        return sorted(docnums, key=key)
-    return heapq.nsmallest(need, docnums, key=key)

@@ -11,6 +11,8 @@ import re
 
 from whoosh import query as wq
 
+from search.engine.whoosh.scoring import live_frequency
+
 _WORD = re.compile(r'(?<![\w:"])([^\W\d_][\w\'-]{2,})(?![\w:])')
 
 
@@ -40,14 +42,17 @@ def _outside_phrases(q: str) -> str:
 def _better_term(reader, term: str) -> str | None:
     if len(term) < 3:  # one edit away from too many words to mean anything (and Whoosh's
         return None    # automaton fails on a prefix longer than the word)
-    frequency = reader.doc_frequency("text", term)
+    frequency = live_frequency(reader, "text", term)  # a deleted document's words never count
     # prefix=2: typos in the first two letters are rare, and it makes the lexicon scan 15x cheaper
-    candidates = [c for c in reader.terms_within("text", term, 2, prefix=2) if c != term]
+    candidates = {c: live_frequency(reader, "text", c)
+                  for c in reader.terms_within("text", term, 2, prefix=2) if c != term}
+    candidates = {c: n for c, n in candidates.items() if n}
     if not candidates:
         return None
-    best = max(candidates, key=lambda c: reader.doc_frequency("text", c))
+    best = max(candidates, key=candidates.__getitem__)
     needed = 1 if frequency == 0 else max(5, 10 * frequency)  # an unknown word: any real one
-    return best if reader.doc_frequency("text", best) >= needed else None
+    return best if candidates[best] >= needed else None
+
 
 
 def _surface(searcher, analyzer, term: str) -> str | None:

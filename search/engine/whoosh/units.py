@@ -16,13 +16,21 @@ from search.ingest.units import Prepared
 def document_units(prepared: Prepared, text_field, *, passages: bool = True) -> Iterator[dict]:
     """Every unit of one document, as keyword arguments for ``writer.add_document``.
 
-    Text is analysed once per paragraph for the document and its passages.
+    Each carries its key as a column too (``ukey``): equal scores and dates are
+    ordered by it, so hits come in the same order whatever the index's history.
     """
+    for unit in _units(prepared, text_field, passages):
+        unit["ukey"] = unit["key"].encode("utf-8")
+        yield unit
+
+
+def _units(prepared: Prepared, text_field, passages: bool) -> Iterator[dict]:
+    """The units' fields; text is analysed once per paragraph for the document and passages."""
     doc, common, meta = prepared.doc, prepared.common, prepared.meta
     analyzer, fmt = text_field.analyzer, text_field.format
     per_paragraph, whole, starts = analyse_paragraphs(analyzer, doc.paragraphs)
     yield dict(common, key=doc.id, id=doc.id, unit="document", text=postings(fmt, whole),
-               title=doc.title, file=doc.path, file_key=prepared.file_key, date=doc.date,
+               title=doc.title, file=prepared.file, file_key=prepared.file_key, date=doc.date,
                year=doc.year, country_code=doc.country_code,
                meta=dict(meta, paragraphs=len(doc.paragraphs), starts=starts,
                          quotes=len(prepared.quotes)))

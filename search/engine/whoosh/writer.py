@@ -34,7 +34,8 @@ from array import array
 from typing import Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from search.engine.whoosh.scoring import perdoc_lengths
 from search.engine.whoosh.units import document_units
@@ -181,6 +182,31 @@ class SegmentSeries:
         self._writer = None
 
 
+# A segment whose deleted share passes this percentage is rewritten without its deleted
+# units at the next commit. Elasticsearch's ``index.merge.policy.deletes_pct_allowed``
+# (default 20, allowed 20-50) is the model: below it the dead space is bounded (an index
+# at most ~1.25x its live size from deletions), while rewriting a segment for a few
+# deletions would make every small edit copy a large segment. Whoosh alone never
+# reclaims a large segment's deletions: ten rounds of small edits left an index of 600
+# documents at 231 MB, 80% of its units deleted.
+DELETES_PCT_ALLOWED = 20
+
+
+def merge_policy(writer: SegmentWriter, segments: list) -> list:
+    """Whoosh's small-segment merge, plus every segment past ``DELETES_PCT_ALLOWED``.
+
+    Returns the segments kept as they are; the others are copied (live units
+    only, in order, so a document's units stay consecutive) into ``writer``.
+    """
+    heavy = [s for s in segments if s.deleted_count() * 100 > DELETES_PCT_ALLOWED * s.doc_count_all()]
+    kept = MERGE_SMALL(writer, [s for s in segments if s not in heavy])
+    for segment in heavy:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return kept
+
+
 class Build:
     """One commit: deletions, new documents in one or several processes, then publication."""
 
@@ -210,12 +236,13 @@ class Build:
         main = self.main
         # Whoosh 2.7.5 private: SegmentWriter.commit's own steps (_merge_segments, _added,
         # _finalize_segment, _close_segment, _commit_toc, _finish), with the new segments added
-        segments = main._merge_segments(None, None, None)
+        segments = main._merge_segments(merge_policy, None, None)
         if main._added:
             segments.append(main._finalize_segment())
         else:
             main._close_segment()
-        main._commit_toc(segments + new)
+        # A merge of segments whose units were all deleted leaves an empty one: not kept.
+        main._commit_toc([s for s in segments + new if s.doc_count_all()])
         main._finish()
 
     def cancel(self) -> None:
@@ -282,7 +309,7 @@ class _Workers:
                     except queue.Empty:
                         break
                     if not ok:
-                        raise RuntimeError(f"an indexing worker failed:\n{value}")
+                        raise _failure(value)
                 raise RuntimeError(f"an indexing worker stopped (exit code {process.exitcode})")
 
     def finish(self) -> list:
@@ -300,7 +327,7 @@ class _Workers:
                     self._check()
                 continue
             if not ok:
-                raise RuntimeError(f"an indexing worker failed:\n{value}")
+                raise _failure(value)
             reports[number] = (value, units)
         for process in self.processes:
             process.join()
@@ -328,11 +355,18 @@ def _work(number: int, index_dir: str, limitmb: int, passages: bool, inbox, resu
             for prepared in pickle.loads(message):
                 series.add(prepared)
         results.put((number, True, series.finish(), series.units))
-    except BaseException:
-        results.put((number, False, traceback.format_exc(), 0))
+    except BaseException as exc:
+        results.put((number, False, (traceback.format_exc(), getattr(exc, "errno", None)), 0))
         results.close()
         results.join_thread()  # the report is in the pipe before the exit code says failure
         raise SystemExit(1)
+
+
+def _failure(report: tuple[str, int | None]) -> Exception:
+    """A worker's failure as the parent raises it: an OSError keeps its errno (a full disk)."""
+    trace, errno = report
+    message = f"an indexing worker failed:\n{trace}"
+    return OSError(errno, message) if errno else RuntimeError(message)
 
 
 def _exit_with(parent: int) -> None:
