@@ -173,8 +173,11 @@ def test_a_key_from_another_version_is_refused(written, make_engine):
 def test_export_is_every_match_in_order_up_to_the_cap(written):
     live = written.live()
     spec = SearchSpec(q="disarmament", unit="document", sort="date")
-    assert [m.record["key"] for m in live.export(spec, 10)] == ["s1", "s2", "s3"]
-    assert len(list(live.export(spec, 2))) == 2
+    whole = live.export(spec, 10)
+    assert [m.record["key"] for m in whole.matches] == ["s1", "s2", "s3"]
+    assert (whole.total, whole.partial) == (3, False)
+    cut = live.export(spec, 2)
+    assert len(list(cut.matches)) == 2 and cut.total == 3
 
 
 def test_units_of_a_document(written):

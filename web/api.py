@@ -123,8 +123,8 @@ def export(fmt: str) -> Response:
         return error(404, "not_found", "export formats are csv and jsonl", "format")
     req = search_request()
     cap = current_app.config["DIPSEARCH"].get("search", "export_cap")
-    rows = service().export(req, cap)
-    first = next(rows, None)  # run the search now, so its errors are answered as JSON
+    _, rows = service().export(req, cap)  # runs the search now: its errors are answered as JSON
+    first = next(rows, None)
 
     def chain() -> Iterator[dict]:
         if first is not None:

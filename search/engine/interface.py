@@ -115,6 +115,19 @@ class Outcome:
     suggestion: str | None = None
 
 
+@dataclass
+class Export:
+    """An export's matches, and what tells whether they are all of them.
+
+    ``total``: every match of the search; ``partial``: the search ran out of
+    time, so even ``total`` is a lower bound. ``matches`` yields at most the cap.
+    """
+
+    total: int
+    partial: bool
+    matches: Iterator[Match]
+
+
 class Token(NamedTuple):
     """A word of a text as the index analyses it, with its place in the text."""
 
@@ -131,7 +144,7 @@ class Snapshot(Protocol):
 
     def search(self, spec: SearchSpec) -> Outcome: ...
 
-    def export(self, spec: SearchSpec, cap: int) -> Iterator[Match]:
+    def export(self, spec: SearchSpec, cap: int) -> Export:
         """Every match in order, up to ``cap``, without passages or quotes."""
 
     def units_of(self, doc_id: str) -> list[dict]:

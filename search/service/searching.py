@@ -174,10 +174,17 @@ class SearchService:
         except (OSError, ValueError):
             return None
 
-    def export(self, request: SearchRequest, cap: int) -> Iterator[dict]:
-        """Every hit of a search (up to ``cap``), without snippets, for CSV and JSON Lines."""
-        for match in self.live().export(self._spec(request), cap):
-            yield export_row(match.record, match.score, request.unit)
+    def export(self, request: SearchRequest, cap: int) -> tuple[dict, Iterator[dict]]:
+        """Every hit of a search (up to ``cap``), without snippets, for CSV and JSON Lines.
+
+        Returns what the rows are first (``total``, ``rows``, ``cap``, ``partial``,
+        ``complete``), so that a cut or partial export can say so.
+        """
+        found = self.live().export(self._spec(request), cap)
+        rows = min(found.total, cap)
+        summary = {"total": found.total, "rows": rows, "cap": cap, "partial": found.partial,
+                   "complete": rows == found.total and not found.partial}
+        return summary, (export_row(m.record, m.score, request.unit) for m in found.matches)
 
 
 def _iso(value) -> str | None:

@@ -23,7 +23,7 @@ from typing import Iterator
 
 from whoosh import query as wq
 
-from search.engine.interface import (Holdings, Limits, Match, Outcome, QueryWords, RequestError,
+from search.engine.interface import (Export, Holdings, Limits, Match, Outcome, QueryWords, RequestError,
                                      SearchSpec, SegmentStats, Token)
 from search.engine.whoosh.collect import Decoded, scan, scores_of
 from search.engine.whoosh.facets import FacetColumns, apply_filters, facet_counts, year_histogram
@@ -75,12 +75,12 @@ class WhooshSnapshot:
             outcome.suggestion = suggest(self.searcher, spec.q, parsed)
         return outcome
 
-    def export(self, spec: SearchSpec, cap: int) -> Iterator[Match]:
+    def export(self, spec: SearchSpec, cap: int) -> Export:
         parsed = self._parse(spec.q, spec.unit)
         positions = PositionReader(self.searcher, parsed.field, parsed.terms)
-        _, _, ranked, _ = self._run(parsed, spec, positions, cap)
-        for score, docnum in ranked[:cap]:
-            yield Match(self._record(docnum), score)
+        passing, _, ranked, partial = self._run(parsed, spec, positions, cap)
+        matches = (Match(self._record(docnum), score) for score, docnum in ranked[:cap])
+        return Export(len(passing), partial, matches)
 
     def units_of(self, doc_id: str) -> list[dict]:
         return list(self.searcher.documents(doc_id=doc_id))
