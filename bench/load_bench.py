@@ -147,12 +147,16 @@ def fetch(port: int, path: str, method: str = "GET", headers: dict | None = None
         conn.close()
 
 
-def start_gunicorn(config: Path, port: int, token: str, log: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
-    env.update(DIPSEARCH_CONFIG=str(config), DIPSEARCH_ADMIN_TOKEN=token)
+def start_gunicorn(config: Path, port: int, token: str | None, log: Path) -> subprocess.Popen:
+    """gunicorn (web/gunicorn_conf.py) on 127.0.0.1:port, ready; admin off when token is None."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FLASK_DEBUG", "DIPSEARCH_ADMIN_TOKEN")}
+    env["DIPSEARCH_CONFIG"] = str(config)
+    if token is not None:
+        env["DIPSEARCH_ADMIN_TOKEN"] = token
     with open(log, "wb") as sink:
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c",
-                                 str(ROOT / "web" / "gunicorn_conf.py"), "web.wsgi:app"],
+                                 str(ROOT / "web" / "gunicorn_conf.py"),
+                                 "--bind", f"127.0.0.1:{port}", "web.wsgi:app"],
                                 cwd=ROOT, env=env, stdout=sink, stderr=sink,
                                 start_new_session=True)
     deadline = time.monotonic() + 120

@@ -300,6 +300,9 @@ def _quotes(args: argparse.Namespace, config: Config) -> int:
 
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """gunicorn with ``web/gunicorn_conf.py`` (server.* from this config); flags override it."""
+    from web.admin import admin_token
+
+    admin_token(config)  # a too-short admin token stops here, with the message alone (exit 2)
     if not args.no_index:
         _index(argparse.Namespace(rebuild=False, procs=None, quiet=False, status_file=None,
                                   check=False),

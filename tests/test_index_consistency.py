@@ -340,19 +340,27 @@ def test_sigkill_at_random_moments_of_incremental_runs(tmp_path):
     for f in range(4):
         write_records(corpus.folder / f"f{f}.jsonl", [record(f"d{f}-{i}", i) for i in range(25)])
     corpus.index()
-    kills = 0
-    for round_ in range(12):
+
+    def change(round_: int) -> None:
         for f in rng.sample(range(4), 2):
             write_records(corpus.folder / f"f{f}.jsonl",
                           [record(f"d{f}-{i}", i + round_ + 1) for i in range(25)])
+
+    change(100)  # one run left to finish says how long a run takes on this machine
+    started = time.monotonic()
+    _cli(corpus.live).wait()
+    duration = time.monotonic() - started
+    kills = 0
+    for round_ in range(12):
+        change(round_)
         proc = _cli(corpus.live, *(["--procs", "2"] if round_ % 3 == 0 else []))
-        time.sleep(rng.uniform(0.05, 1.5))
+        time.sleep(rng.uniform(0.05, 0.9) * duration)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             kills += 1
         proc.wait()
         assert index_state(corpus.live), "the live index stopped answering"
-    assert kills >= 6, f"only {kills} of 12 runs were still going when killed"
+    assert kills >= 8, f"only {kills} of 12 runs were still going when killed"
     corpus.index()
     assert corpus.differences() == []
 

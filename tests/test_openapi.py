@@ -67,8 +67,9 @@ def test_other_endpoints_match_their_descriptions(app, spec):
         response = client.get(url)
         assert response.status_code == 200
         validate(spec, response_schema(spec, path, 200), response.json)
-    assert client.get("/api/export.csv?q=disarmament").status_code == 200
-    assert client.get("/api/export.jsonl?q=disarmament").status_code == 200
+    for url in ("/api/export.csv?q=disarmament", "/api/export.jsonl?q=disarmament"):
+        with client.get(url) as response:  # closed: an export holds a slot until it is sent
+            assert response.status_code == 200
 
 
 NAMES = sorted(SAMPLES) + ["cursor"]
@@ -83,10 +84,10 @@ VALUES = st.one_of(st.text(max_size=40), st.sampled_from(
        st.sampled_from(["/api/search", "/api/export.jsonl", "/api/speakers"]))
 def test_fuzzed_parameters_never_answer_5xx(app, params, path):
     query = "&".join(f"{quote(k)}={quote(v)}" for k, values in params.items() for v in values)
-    response = app.test_client().get(f"{path}?{query}")
-    assert response.status_code < 500, (query, response.get_data(as_text=True)[:500])
-    if response.status_code >= 400:
-        assert set(response.json["error"]) == {"code", "message", "param"}
+    with app.test_client().get(f"{path}?{query}") as response:
+        assert response.status_code < 500, (query, response.get_data(as_text=True)[:500])
+        if response.status_code >= 400:
+            assert set(response.json["error"]) == {"code", "message", "param"}
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -94,3 +95,38 @@ def test_fuzzed_parameters_never_answer_5xx(app, params, path):
 def test_fuzzed_document_ids_never_answer_5xx(app, doc_id):
     response = app.test_client().get("/api/documents/" + quote(doc_id, safe=""))
     assert response.status_code in (200, 308, 404), doc_id  # 308: Flask folds "//"
+
+
+def test_the_date_pattern_refuses_exactly_what_the_server_refuses(app, spec):
+    import re
+
+    from search.service import RequestError
+    from search.service.request import _date_param
+
+    params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    pattern = re.compile(params["date_from"]["schema"]["pattern"])
+    assert params["date_to"]["schema"]["pattern"] == pattern.pattern
+    values = [f"{y}" for y in ("0000", "0001", "0004", "0100", "0400", "1900", "2000", "2023",
+                               "2024", "9999")]
+    values += [f"{y}-{m:02d}" for y in values[:] for m in range(14)]
+    values += [f"{ym}-{d:02d}" for ym in values[10:] for d in range(33)]
+    values += ["22", "20222", "2022-1", "\u0662\u0660\u0662\u0662", "2022-01-07T00:00"]
+    for value in values:
+        try:
+            _date_param(value, "date_from", end=True)
+            accepted = True
+        except RequestError:
+            accepted = False
+        assert bool(pattern.fullmatch(value)) == accepted, value
+
+
+def test_exports_document_their_headers_marker_and_csv_rule(spec):
+    for path in ("/api/export.csv", "/api/export.jsonl"):
+        operation = spec["paths"][path]["get"]
+        headers = operation["responses"]["200"]["headers"]
+        assert {"X-Export-Total", "X-Export-Rows", "X-Export-Complete",
+                "X-Export-Partial"} <= set(headers)
+        assert "incomplete" in operation["description"] or "_export" in operation["description"]
+        assert "414" in operation["responses"]
+    assert "leading '" in spec["paths"]["/api/export.csv"]["get"]["description"]
+    assert "414" in spec["paths"]["/api/search"]["get"]["responses"]

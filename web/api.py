@@ -3,6 +3,11 @@
 Every error is JSON, ``{"error": {"code", "message", "param"}}``, with a 4xx
 status for the client's mistakes and 503 when no index is ready; never an
 HTML page or a stack trace.
+
+Exports say whether they hold every hit: ``X-Export-Total``, ``X-Export-Rows``,
+``X-Export-Complete`` (and ``X-Export-Partial`` when the search ran out of
+time) before the body, and a last marker row or line when the export is cut.
+CSV cells are written safe to open in a spreadsheet (OWASP's CSV injection rule).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from search.service import (MAX_RESULT_WINDOW, IndexMissing, RequestError, SearchRequest,
                             SearchService)
 from search.service.hits import EXPORT_COLUMNS
+from search.service.request import int_param
 
 from .openapi import openapi_document
 
@@ -47,7 +53,12 @@ def no_index(exc: IndexMissing) -> Response:
 
 @api.errorhandler(HTTPException)
 def http_error(exc: HTTPException) -> Response:
-    return error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
+    """The exception as JSON, keeping its headers (``Allow`` on a 405, ``Retry-After``...)."""
+    response = error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
+    for name, value in exc.get_headers():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers.add(name, value)
+    return response
 
 
 @api.after_request
@@ -103,11 +114,9 @@ def document(doc_id: str) -> Response:
 
 @api.get("/speakers")
 def speakers() -> Response:
-    limit = request.args.get("limit", "100")
-    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
-        raise RequestError("limit_out_of_range", "limit must be from 1 to 1000", "limit")
+    limit = int_param(request.args.get("limit", "").strip(), "limit", 100, 1, 1000)
     rows = service().speakers(prefix=request.args.get("prefix", "").strip(),
-                              country=request.args.get("country") or None, limit=int(limit))
+                              country=request.args.get("country") or None, limit=limit)
     return jsonify({"speakers": rows})
 
 
@@ -118,41 +127,93 @@ def stats() -> Response:
 
 @api.get("/export.<fmt>")
 def export(fmt: str) -> Response:
-    """The whole result set, streamed, capped by ``search.export_cap``."""
+    """The whole result set, streamed, capped by ``search.export_cap``; says when it is cut."""
     if fmt not in ("csv", "jsonl"):
         return error(404, "not_found", "export formats are csv and jsonl", "format")
     req = search_request()
     cap = current_app.config["DIPSEARCH"].get("search", "export_cap")
-    _, rows = service().export(req, cap)  # runs the search now: its errors are answered as JSON
+    summary, rows = service().export(req, cap)  # runs the search now: errors are answered as JSON
     first = next(rows, None)
+    written = [0]
 
     def chain() -> Iterator[dict]:
         if first is not None:
+            written[0] += 1
             yield first
-            yield from rows
+            for row in rows:
+                written[0] += 1
+                yield row
+
+    def ending() -> dict | None:
+        """The marker's facts when the rows are not every hit, else None."""
+        count = written[0]
+        if summary["complete"] and count == summary["total"]:
+            return None
+        return {"complete": False, "rows": count, "total": summary["total"], "cap": cap,
+                "partial": bool(summary["partial"])}
 
     if fmt == "jsonl":
-        body = (json.dumps(row, ensure_ascii=False) + "\n" for row in chain())
+        body = _jsonl_lines(chain(), ending)
         mimetype = "application/x-ndjson"
     else:
-        body = _csv_lines(chain())
+        body = _csv_lines(chain(), ending)
         mimetype = "text/csv"
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="dipsearch-export.{fmt}"'
+    response.headers["X-Export-Total"] = str(summary["total"])
+    response.headers["X-Export-Rows"] = str(summary["rows"])
+    response.headers["X-Export-Complete"] = "true" if summary["complete"] else "false"
+    if summary["partial"]:
+        response.headers["X-Export-Partial"] = "true"
     return response
 
 
-def _csv_lines(rows: Iterator[dict]) -> Iterator[str]:
+def _jsonl_lines(rows: Iterator[dict], ending) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+    marker = ending()
+    if marker is not None:
+        yield json.dumps({"_export": marker}) + "\n"
+
+
+def _csv_lines(rows: Iterator[dict], ending) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         row = dict(row, speakers="; ".join(s["name"] for s in row.get("speakers", [])))
-        writer.writerow([row.get(c, "") if row.get(c) is not None else "" for c in EXPORT_COLUMNS])
+        writer.writerow([_cell(row.get(c)) for c in EXPORT_COLUMNS])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+    marker = ending()
+    if marker is not None:
+        writer.writerow([_incomplete(marker)] + [""] * (len(EXPORT_COLUMNS) - 1))
     yield buffer.getvalue()
+
+
+def _incomplete(marker: dict) -> str:
+    """The first cell of the last CSV row of an export that is not every hit."""
+    if marker["partial"]:
+        return (f"# export incomplete: the search ran out of time; {marker['rows']} of at "
+                f"least {marker['total']} rows (cap {marker['cap']})")
+    return f"# export incomplete: {marker['rows']} of {marker['total']} rows (cap {marker['cap']})"
+
+
+# OWASP, CSV injection: a cell a spreadsheet would read as a formula gets a leading quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """A CSV cell: None as empty, text that a spreadsheet would run as a formula made inert.
+
+    Numbers (the score, the year) are written as they are; a negative one is no formula.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @api.get("/openapi.json")

@@ -29,7 +29,12 @@ control_socket_disable = True  # gunicorn >= 25: no shared socket in $HOME betwe
 
 
 def post_worker_init(worker) -> None:
-    """Open the index before the first request, so it does not pay the 100-200 ms."""
+    """Open the index before the first request, so it does not pay the 100-200 ms.
+
+    The app learns how many workers really run (``--workers`` may override the
+    config): expensive requests get one slot fewer (web/load.py).
+    """
+    worker.wsgi.extensions["workers"] = worker.cfg.workers
     try:
         worker.wsgi.extensions["search_service"].live()
     except IndexMissing as exc:

@@ -17,15 +17,53 @@ def _param(name: str, schema: dict, description: str, *, required: bool = False,
     return param
 
 
+# Dates the server takes (search.service.request): 2022, 2022-01 or 2022-01-07, years 0001 to
+# 9999, real months and days only (2022-02-30, 2023-02-29 and 0000 are refused with 400).
+_YEAR = r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+_MONTH = r"(?:0[1-9]|1[0-2])"
+_MONTH_DAY = (r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+              r"|(?:0[13578]|1[02])-31)")
+DATE_PATTERN = (f"^(?:{_YEAR}(?:-{_MONTH})?|{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)$")
+
+EXPORT_HEADERS = {
+    "X-Export-Total": {"description": "Hits the search found (at least this many when "
+                                      "X-Export-Partial is sent).",
+                       "schema": {"type": "integer", "minimum": 0}},
+    "X-Export-Rows": {"description": "Rows in this export: the hits up to the export cap.",
+                      "schema": {"type": "integer", "minimum": 0}},
+    "X-Export-Complete": {"description": "true when the rows are every hit; false when the "
+                                         "export was cut at the cap or the search ran out of "
+                                         "time, and the body then ends with a marker.",
+                          "schema": {"type": "string", "enum": ["true", "false"]}},
+    "X-Export-Partial": {"description": "Sent (true) only when the search ran out of time: "
+                                        "the total and the rows are what it found by then.",
+                         "schema": {"type": "string", "enum": ["true"]}},
+}
+CSV_EXPORT = (
+    "The whole result set, one row a hit, up to the server's export cap. When the export is "
+    "not every hit (X-Export-Complete: false) its last row's first cell says so: "
+    "`# export incomplete: N of M rows (cap C)`, or `# export incomplete: the search ran out "
+    "of time; N of at least M rows (cap C)`. A cell that begins with =, +, -, @, a tab or a "
+    "carriage return is written with a leading ' so that a spreadsheet shows it as text "
+    "instead of running it as a formula.")
+JSONL_EXPORT = (
+    "The whole result set, one JSON object a line, up to the server's export cap. When the "
+    "export is not every hit (X-Export-Complete: false) its last line is "
+    '`{"_export": {"complete": false, "rows": N, "total": M, "cap": C, "partial": bool}}`.')
+
+
 def _search_params(limits: Limits, facets: tuple[str, ...]) -> list[dict]:
-    date = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+    date = {"type": "string", "pattern": DATE_PATTERN}
     params = [
         _param("q", {"type": "string", "maxLength": limits.max_query_chars},
                'Whoosh query syntax: AND, OR, NOT, "phrases", "a b"~5, field:value, prefix*. '
                "Typographic quotes, apostrophes and dashes work like their plain forms; a syntax "
                "error falls back to the plain words with a warning."),
-        _param("date_from", date, "Earliest date: 2022, 2022-01 or 2022-01-07."),
-        _param("date_to", date, "Latest date, inclusive of the whole year, month or day."),
+        _param("date_from", date, "Earliest date: 2022, 2022-01 or 2022-01-07 (a real date, "
+                                  "years 0001 to 9999); not after date_to."),
+        _param("date_to", date, "Latest date, inclusive of the whole year, month or day "
+                                "(date_to=2024-02 ends on 2024-02-29)."),
         _param("unit", {"type": "string", "enum": list(UNITS), "default": "documents"},
                "What a hit is: whole documents, paragraphs, or extracted quotes."),
         _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"},
@@ -87,8 +125,24 @@ def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+ERROR_DESCRIPTIONS = {
+    400: "a parameter is not valid: error.param names it",
+    404: "not found",
+    414: "the request line is too long (gunicorn refuses request lines over 4094 bytes, "
+         "before the app sees them)",
+    429: "too many requests from your address: wait Retry-After seconds",
+    503: "no index is ready yet, or every worker that may run an expensive request is busy",
+}
+
+
 def _errors(*codes: int) -> dict:
-    return {str(c): _json({"$ref": "#/components/schemas/Error"}, "error") for c in codes}
+    return {str(c): _json({"$ref": "#/components/schemas/Error"}, ERROR_DESCRIPTIONS[c])
+            for c in codes}
+
+
+def _too_long() -> dict:
+    """414 comes from gunicorn in front of the app: its body is no JSON error."""
+    return {"414": {"description": ERROR_DESCRIPTIONS[414]}}
 
 
 def openapi_document(limits: Limits, facets: tuple[str, ...]) -> dict:
@@ -102,14 +156,14 @@ def openapi_document(limits: Limits, facets: tuple[str, ...]) -> dict:
             "/api/search": {"get": {
                 "operationId": "search", "summary": "Search", "parameters": search_params,
                 "responses": {"200": _json({"$ref": "#/components/schemas/SearchResponse"},
-                                           "results"), **_errors(400, 503)}}},
+                                           "results"), **_errors(400, 429, 503), **_too_long()}}},
             "/api/documents/{doc_id}": {"get": {
                 "operationId": "document", "summary": "One document with its text and quotes",
                 "parameters": [_param("doc_id", {"type": "string"}, "Document id",
                                       required=True, where="path")],
                 "responses": {"200": _json({"type": "object", "required": [
                     "id", "title", "paragraphs", "quotes"]}, "the document"),
-                    **_errors(404, 503)}}},
+                    **_errors(404, 429, 503), **_too_long()}}},
             "/api/speakers": {"get": {
                 "operationId": "speakers", "summary": "Speakers with counts",
                 "parameters": [
@@ -118,23 +172,26 @@ def openapi_document(limits: Limits, facets: tuple[str, ...]) -> dict:
                     _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000,
                                      "default": 100}, "Rows to return")],
                 "responses": {"200": _json({"type": "object", "required": ["speakers"]},
-                                           "speakers"), **_errors(400, 503)}}},
+                                           "speakers"), **_errors(400, 429, 503),
+                              **_too_long()}}},
             "/api/stats": {"get": {
                 "operationId": "stats", "summary": "Index statistics",
                 "responses": {"200": _json({"type": "object", "required": [
                     "documents", "passages", "quotes", "index_version"]}, "statistics"),
-                    **_errors(503)}}},
+                    **_errors(429, 503)}}},
             "/api/export.csv": {"get": {
                 "operationId": "exportCsv", "summary": "The whole result set as CSV",
-                "parameters": search_params,
-                "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}},
-                              **_errors(400, 503)}}},
+                "description": CSV_EXPORT, "parameters": search_params,
+                "responses": {"200": {"description": "CSV", "headers": EXPORT_HEADERS,
+                                      "content": {"text/csv": {"schema": {"type": "string"}}}},
+                              **_errors(400, 429, 503), **_too_long()}}},
             "/api/export.jsonl": {"get": {
                 "operationId": "exportJsonl", "summary": "The whole result set as JSON Lines",
-                "parameters": search_params,
-                "responses": {"200": {"description": "JSON Lines",
-                                      "content": {"application/x-ndjson": {}}},
-                              **_errors(400, 503)}}},
+                "description": JSONL_EXPORT, "parameters": search_params,
+                "responses": {"200": {"description": "JSON Lines", "headers": EXPORT_HEADERS,
+                                      "content": {"application/x-ndjson": {
+                                          "schema": {"type": "string"}}}},
+                              **_errors(400, 429, 503), **_too_long()}}},
         },
         "components": {"schemas": {"Error": ERROR, "SearchResponse": SEARCH_RESPONSE}},
     }

@@ -9,23 +9,22 @@
 * Paths: no redirect that merges ``//``: ``/api/documents/%2F..%2Fetc`` is
   looked up as the id it names (and not found) instead of being redirected to
   a rewritten path that a client may then resolve elsewhere.
-* Rate: ``api.rate_limit_per_minute`` requests per client address to ``/api/``
-  and ``/admin/``, counted in one-minute windows that start at the client's
-  first request. Counts live in each worker process, so with N workers a
-  client may get up to N times the limit; behind a reverse proxy every client
-  shares the proxy's address, so limit there instead (set 0 here).
+* Load (web/load.py): ``api.rate_limit_per_minute`` requests per client
+  address (pages and API alike; health checks and static files are free) and
+  ``api.expensive_per_minute`` expensive ones (exports, wildcards, ranges,
+  every passage at once, deep pages: search.service.cost), counted across all
+  workers; at most ``workers - 1`` expensive requests at once, the next one
+  answered 503 at once. Behind a reverse proxy every client shares the
+  proxy's address, so limit per client there instead (set the budgets to 0).
 """
 
 from __future__ import annotations
 
-import math
-import threading
-import time
-from typing import Callable
-
-from flask import Flask, Response, abort, current_app, request
+from flask import (Flask, Response, abort, current_app, g, make_response, render_template,
+                   request)
 
 from .api import error
+from .load import SharedBudgets, Slots
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
@@ -35,37 +34,11 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
-LIMITED_PREFIXES = ("/api/", "/admin/")
-
-
-class RateLimiter:
-    """Fixed one-minute windows per client, each starting at that client's first request."""
-
-    WINDOW = 60.0
-    MAX_CLIENTS = 10_000  # past this, windows that have ended are forgotten
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.per_minute = per_minute
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._windows: dict[str, tuple[float, int]] = {}
-
-    def retry_after(self, client: str) -> int | None:
-        """Count one request; None if allowed, else whole seconds until the window ends."""
-        now = self.clock()
-        with self._lock:
-            start, count = self._windows.get(client, (now, 0))
-            if now - start >= self.WINDOW:
-                start, count = now, 0
-            if count >= self.per_minute:
-                return max(1, math.ceil(start + self.WINDOW - now))
-            if len(self._windows) >= self.MAX_CLIENTS:
-                self._forget_ended(now)
-            self._windows[client] = (start, count + 1)
-            return None
-
-    def _forget_ended(self, now: float) -> None:
-        self._windows = {c: w for c, w in self._windows.items() if now - w[0] < self.WINDOW}
+FREE_PATHS = ("/healthz", "/readyz", "/static/", "/favicon")
+BUDGETS_FILE = "budgets.sqlite"
+# Seconds a client is asked to wait when every expensive slot is taken: one such request
+# usually ends well within the search time limit.
+BUSY_RETRY_AFTER = 2
 
 
 def init_security(app: Flask) -> None:
@@ -73,12 +46,14 @@ def init_security(app: Flask) -> None:
     config = app.config["DIPSEARCH"]
     app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = config.get("server", "max_request_bytes")
-    per_minute = config.get("api", "rate_limit_per_minute")
-    if per_minute:
-        app.extensions["rate_limiter"] = RateLimiter(per_minute)
-        app.before_request(_rate_limit)
+    root = config.index_dir
+    app.extensions["budgets"] = SharedBudgets(root / BUDGETS_FILE)
+    app.extensions["slots_folder"] = root / "slots"
     app.before_request(_refuse_large_bodies)
+    app.before_request(_within_budget)
     app.after_request(_add_security_headers)
+    app.after_request(_hold_slot_while_streaming)
+    app.teardown_request(_give_back_slot)
 
 
 def _refuse_large_bodies() -> None:
@@ -87,16 +62,65 @@ def _refuse_large_bodies() -> None:
         abort(413, f"the request body may be at most {limit} bytes")
 
 
-def _rate_limit() -> Response | None:
-    """429 JSON with Retry-After; answered here because error handlers drop the header."""
-    if not request.path.startswith(LIMITED_PREFIXES):
+def _within_budget() -> Response | None:
+    """429 over a client's budget, 503 when every expensive slot is taken; else go on.
+
+    Answered here because error handlers drop the Retry-After header.
+    """
+    if request.path.startswith(FREE_PATHS):
         return None
-    limiter: RateLimiter = current_app.extensions["rate_limiter"]
-    wait = limiter.retry_after(request.remote_addr or "")
-    if wait is None:
-        return None
-    response = error(429, "too_many_requests", f"more than {limiter.per_minute} requests a "
-                     f"minute from your address: try again in {wait} s")
+    api = current_app.config["DIPSEARCH"].values["api"]
+    client = request.remote_addr or ""
+    service = current_app.extensions["search_service"]
+    expensive = service.is_expensive(request.path, request.args.to_dict(flat=False))
+    for bucket, per_minute in (("all", api["rate_limit_per_minute"]),
+                               ("expensive", api["expensive_per_minute"] if expensive else 0)):
+        wait = current_app.extensions["budgets"].retry_after(client, bucket, per_minute) \
+            if per_minute else None
+        if wait is not None:
+            kind = "expensive requests" if bucket == "expensive" else "requests"
+            return _refusal(429, "too_many_requests", f"more than {per_minute} {kind} a minute "
+                            f"from your address: try again in {wait} s", wait)
+    if expensive:
+        return _take_slot()
+    return None
+
+
+def _take_slot() -> Response | None:
+    workers = current_app.extensions.get("workers") \
+        or current_app.config["DIPSEARCH"].get("server", "workers")
+    slot = Slots(current_app.extensions["slots_folder"], workers - 1).take()
+    if slot is None:
+        return _refusal(503, "busy", "every worker that may run an expensive request (export, "
+                        "wildcard, range, deep page) is busy: try again shortly, or narrow the "
+                        "search", BUSY_RETRY_AFTER)
+    g.expensive_slot = slot
+    return None
+
+
+def _hold_slot_while_streaming(response: Response) -> Response:
+    """An export streams after the request ends: its slot goes back when the body is sent."""
+    if response.is_streamed and "expensive_slot" in g:
+        slot = g.pop("expensive_slot")
+        response.call_on_close(lambda: Slots.give_back(slot))
+    return response
+
+
+def _give_back_slot(exc: BaseException | None = None) -> None:
+    """Every other request gives its slot back when it ends, failed or not."""
+    slot = g.pop("expensive_slot", None)
+    if slot is not None:
+        Slots.give_back(slot)
+
+
+def _refusal(status: int, code: str, message: str, wait: int) -> Response:
+    """JSON for the API and admin, a page for the browser; both with Retry-After."""
+    if request.path.startswith(("/api/", "/admin/")):
+        response = error(status, code, message)
+    else:
+        heading = "Too many requests" if status == 429 else "Busy"
+        response = make_response(render_template("error.html", heading=heading, message=message,
+                                                 q=request.args.get("q", "")), status)
     response.headers["Retry-After"] = str(wait)
     return response
 

@@ -164,6 +164,10 @@ class Snapshot(Protocol):
     def holdings(self, *, units: bool = False) -> Holdings:
         """What this version holds; ``units``: also check every document's units."""
 
+    def cost(self, q: str, unit: str) -> int:
+        """Roughly how much reading a search would take (postings; a phrase word counts more),
+        told from the term list alone, before any matcher is built."""
+
     def storage(self) -> SegmentStats: ...
 
 

@@ -9,6 +9,7 @@ error: it falls back to its plain words and says so in ``warnings``.
 from __future__ import annotations
 
 import base64
+import calendar
 import json
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,6 @@ from typing import Any, Mapping, Sequence
 
 from search.engine.interface import Limits, RequestError
 from search.fields import FACETS, UNITS
-from search.ingest.readers import parse_date
 
 SORTS = ("relevance", "date", "-date")
 MAX_RESULT_WINDOW = 10_000
@@ -96,15 +96,15 @@ def parse_request(args: Mapping[str, Sequence[str]], limits: Limits,
         raise RequestError("bad_date_range", "date_from is after date_to", "date_from")
     request.unit = _choice(one("unit", "documents"), tuple(UNITS), "unit")
     request.sort = _choice(one("sort", "relevance"), SORTS, "sort")
-    request.per_page = _int_param(one("per_page"), "per_page", 10, 1, limits.max_per_page)
-    request.page = _int_param(one("page"), "page", 1, 1, None)
+    request.per_page = int_param(one("per_page"), "per_page", 10, 1, limits.max_per_page)
+    request.page = int_param(one("page"), "page", 1, 1, None)
     if (request.page - 1) * request.per_page >= MAX_RESULT_WINDOW:
         raise RequestError("page_out_of_window",
                            f"page × per_page may not pass {MAX_RESULT_WINDOW} results; "
                            "use the cursor of the last page to go deeper", "page")
     request.cursor = decode_cursor(one("cursor")) if one("cursor") else None
     request.facets = _facet_list(args.get("facets") or [], offered)
-    request.facet_size = _int_param(one("facet_size"), "facet_size", 10, 1, 1000)
+    request.facet_size = int_param(one("facet_size"), "facet_size", 10, 1, 1000)
     request.highlight = one("highlight", "true").lower() not in ("false", "0", "no")
     return request
 
@@ -121,39 +121,53 @@ def _choice(value: str, allowed: tuple[str, ...], param: str) -> str:
     return value
 
 
-def _int_param(value: str, param: str, default: int, low: int, high: int | None) -> int:
+def int_param(value: str, param: str, default: int, low: int, high: int | None) -> int:
+    """A whole number written in ASCII digits (an optional sign), from ``low`` to ``high``.
+
+    Not whatever ``int()`` takes: ``³`` passes ``str.isdigit`` but not ``int``; ``٣`` and
+    ``1_000`` pass ``int`` but are not what the OpenAPI description calls an integer.
+    """
     if not value:
         return default
-    try:
-        number = int(value)
-    except ValueError:
+    if not _INTEGER.fullmatch(value):
         raise RequestError("bad_integer", f"{param} must be a whole number (got {value!r})",
-                           param) from None
+                           param)
+    digits = value.lstrip("+-").lstrip("0")
+    if len(digits) > 30:  # no int() of thousands of digits: past every bound anyway
+        number = -(10 ** 30) if value.startswith("-") else 10 ** 30
+        shown = f"a number of {len(digits)} digits"
+    else:
+        number = int(value)
+        shown = str(number)
     if number < low or (high is not None and number > high):
         bound = f"from {low} to {high}" if high is not None else f"at least {low}"
-        raise RequestError(f"{param}_out_of_range", f"{param} must be {bound} (got {number})", param)
+        raise RequestError(f"{param}_out_of_range", f"{param} must be {bound} (got {shown})", param)
     return number
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
 def _date_param(value: str, param: str, end: bool) -> datetime | None:
-    """``2022``, ``2022-01`` or ``2022-01-07``; an end bound covers its whole period."""
+    """``2022``, ``2022-01`` or ``2022-01-07`` (years 0001 to 9999); an end bound covers its
+    whole period, so ``date_to=9999-12`` ends on 9999-12-31 23:59:59."""
     if not value:
         return None
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+    found = _DATE.fullmatch(value)
+    if not found:
         raise RequestError("bad_date", f"{param} must look like 2022, 2022-01 or 2022-01-07 "
                                        f"(got {value!r})", param)
+    year, month, day = (int(part) if part else None for part in found.groups())
     try:
-        start, precision = parse_date(value)
+        start = datetime(year, 1 if month is None else month, 1 if day is None else day)
     except ValueError:
         raise RequestError("bad_date", f"{param} is not a real date (got {value!r})", param) from None
     if not end:
         return start
-    if precision == "year":
-        return start.replace(month=12, day=31, hour=23, minute=59, second=59)
-    if precision == "month":
-        following = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-        return following.fromordinal(following.toordinal() - 1).replace(hour=23, minute=59, second=59)
-    return start.replace(hour=23, minute=59, second=59)
+    last_month = 12 if month is None else month
+    last_day = calendar.monthrange(year, last_month)[1] if day is None else day
+    return datetime(year, last_month, last_day, 23, 59, 59)
 
 
 def filter_names(offered: Sequence[str]) -> list[str]:

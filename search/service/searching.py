@@ -15,12 +15,14 @@ from typing import Callable, Iterator, Mapping, Sequence
 
 from search.config import Config
 from search.engine import configured_limits, open_engine
-from search.engine.interface import Engine, Limits, Match, SearchSpec, Snapshot
+from search.engine.interface import (Engine, IndexMissing, Limits, Match, RequestError,
+                                     SearchSpec, Snapshot)
 from search.fields import UNITS, day_number
 from search.service.highlight import Highlighter
 from search.service.hits import export_row, hit, quote_hit, snippet_of
 from search.service.indexing import CHECK_FILE
-from search.service.request import SearchRequest, encode_cursor, parse_request
+from search.service.cost import EXPENSIVE_COST, is_expensive
+from search.service.request import SearchRequest, encode_cursor, normalise, parse_request
 
 
 class SearchService:
@@ -50,6 +52,20 @@ class SearchService:
     def live(self) -> Snapshot:
         """The live index version (IndexMissing when there is none)."""
         return self.engine.live()
+
+    def is_expensive(self, path: str, args: Mapping[str, Sequence[str]]) -> bool:
+        """Whether a request will be expensive: from its parameters (search.service.cost), and
+        for a search, from the engine's estimate of what its query reads."""
+        if is_expensive(path, args):
+            return True
+        if not (path in ("/", "/api/search") and args.get("q")):
+            return False
+        unit = UNITS.get((args.get("unit") or ["documents"])[-1], "document")
+        try:
+            return self.live().cost(normalise(args["q"][-1])[:self.limits.max_query_chars],
+                                    unit) > EXPENSIVE_COST
+        except (RequestError, IndexMissing):
+            return False  # refused or unanswerable: the request itself will say so, fast
 
     def parse(self, args: Mapping[str, Sequence[str]]) -> SearchRequest:
         """A request from query-string parameters, validated (RequestError naming the bad one)."""
@@ -178,13 +194,29 @@ class SearchService:
         """Every hit of a search (up to ``cap``), without snippets, for CSV and JSON Lines.
 
         Returns what the rows are first (``total``, ``rows``, ``cap``, ``partial``,
-        ``complete``), so that a cut or partial export can say so.
+        ``complete``, ``timed_out``), so that a cut or partial export can say so; the
+        summary is final once the rows are exhausted (writing them is time-limited too).
         """
+        deadline = time.monotonic() + self.limits.time_limit
         found = self.live().export(self._spec(request), cap)
         rows = min(found.total, cap)
         summary = {"total": found.total, "rows": rows, "cap": cap, "partial": found.partial,
-                   "complete": rows == found.total and not found.partial}
-        return summary, (export_row(m.record, m.score, request.unit) for m in found.matches)
+                   "complete": rows == found.total and not found.partial, "timed_out": False}
+        return summary, self._rows(found.matches, request.unit, summary, deadline)
+
+    @staticmethod
+    def _rows(matches: Iterator[Match], unit: str, summary: dict, deadline: float
+              ) -> Iterator[dict]:
+        """Export rows until the time limit; a cut export says so in ``summary``.
+
+        Writing 50,000 rows takes seconds: past the limit the export stops, and
+        ``summary`` (read again once the rows are sent) records how many went out.
+        """
+        for sent, match in enumerate(matches):
+            if sent and not sent % 256 and time.monotonic() > deadline:
+                summary.update(rows=sent, complete=False, timed_out=True)
+                return
+            yield export_row(match.record, match.score, unit)
 
 
 def _iso(value) -> str | None:

@@ -33,7 +33,7 @@ class FacetColumns:
     def __init__(self, searcher) -> None:
         self.searcher = searcher
         self._values: dict[str, tuple[array, list[tuple[str, ...]]]] = {}
-        self._days: array | None = None
+        self._numbers: dict[str, array] = {}
         self.allowed = lru_cache(maxsize=256)(self._allowed)
 
     def value_sets(self, name: str) -> tuple[array, list[tuple[str, ...]]]:
@@ -53,9 +53,13 @@ class FacetColumns:
 
     def days(self) -> array:
         """The ``day`` column (YYYYMMDDHHMM, 0 when unknown) by document number."""
-        if self._days is None:
-            self._days = array("q", self._column("day", 0))
-        return self._days
+        return self.numbers("day")
+
+    def numbers(self, name: str) -> array:
+        """A numeric column by document number (0 where a segment has none)."""
+        if name not in self._numbers:
+            self._numbers[name] = array("q", self._column(name, 0))
+        return self._numbers[name]
 
     def _column(self, name: str, missing) -> Iterator:
         """A column's values for every document, segment by segment.

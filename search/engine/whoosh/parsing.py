@@ -17,8 +17,18 @@ from whoosh.qparser import QueryParser
 from search.engine.interface import Limits, QueryWords, RequestError
 from search.engine.whoosh.matchers import MinMatch, use_exact_phrases
 from search.engine.whoosh.schema import SEARCH_FIELDS
+from search.fields import VALUE_FACETS
 
 _OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+# ``name:`` outside phrases: a field the query names
+_FIELD = re.compile(r"(?<![\w\\])(\w+):")
+# Fields a query may name; the schema's other fields are stored or column-only and hold no
+# terms (``key:x`` used to reach Whoosh and fail with a 500).
+QUERY_FIELDS = frozenset({"text", "title", "passage_text", "quote_text", *VALUE_FACETS, "unit",
+                          "doc_id", "id", "file", "kind", "year", "date", "country_code"})
+# Queries that expand over a field's term list: counted against max_expansions before any
+# matcher is built (building one for ``text:[a TO z]`` or ``passage_text:*`` took seconds).
+_EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex, wq.TermRange)
 
 
 @dataclass
@@ -47,8 +57,9 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> Parse
         q = plain_words(q)
         if not q:
             return ParsedQuery(wq.NullQuery, warnings, [], [], field)
+    _refuse_unsearchable(q, schema)
     parser = use_exact_phrases(QueryParser(field, schema))
-    query = parser.parse(q)
+    query = _all_of_a_field(parser.parse(q), SEARCH_FIELDS[unit])
     if not _OPERATORS.search(q):
         query = _require_most_words(query)
     terms = [t for f, t in query.iter_all_terms() if f == field]
@@ -117,15 +128,48 @@ def plain_words(q: str) -> str:
     return " ".join(re.sub(r"[\"()\[\]{}^~:*?\\]+", " ", q).split())
 
 
+def _refuse_unsearchable(q: str, schema) -> None:
+    """400 for ``name:`` naming a field of the schema that holds no searchable terms."""
+    outside = re.sub(r'"[^"]*"', " ", q)
+    for name in _FIELD.findall(outside):
+        if name in schema and name not in QUERY_FIELDS:
+            raise RequestError("unknown_field", f"{name}: cannot be searched; fields you can "
+                                                f"name: {', '.join(sorted(QUERY_FIELDS))}", "q")
+
+
+def _all_of_a_field(query: wq.Query, own: tuple[str, ...]) -> wq.Query:
+    """``field:*`` on the unit's own text means every unit of the kind: no term list to read.
+
+    Whoosh's ``Every(field)`` builds a union of every term of the field (seconds
+    on a large index); every unit of a kind has its text, so ``Every()``,
+    limited to the unit by ``within_unit``, matches the same. ``Every`` on
+    another field stays, and counts as an expansion of that field's terms.
+    """
+    def rewrite(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Every) and node.fieldname in own:
+            return wq.Every(boost=node.boost)
+        return node
+    return query.accept(rewrite)
+
+
 def check_expansions(query: wq.Query, reader, limit: int) -> None:
-    """Refuse a wildcard that expands to more than ``limit`` terms (``a*`` would be thousands)."""
+    """Refuse a query part that expands to more than ``limit`` terms, before it runs.
+
+    Wildcards, prefixes, fuzzy terms, regular expressions and term ranges
+    (``a*``, ``text:[a TO z]``) and ``field:*`` on a field that is not the
+    unit's text are counted on the term list, stopping at the limit.
+    """
     for leaf in query.leaves():
-        if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
-            count = 0
+        if isinstance(leaf, _EXPANDING):
             # Whoosh 2.7.5 private: MultiTerm._btexts (the query's expansions, lazily)
-            for _ in leaf._btexts(reader):
-                count += 1
-                if count > limit:
-                    raise RequestError("too_many_expansions",
-                                       f"{leaf} matches more than {limit} words: make it longer",
-                                       "q")
+            expansions = leaf._btexts(reader)
+        elif isinstance(leaf, wq.Every) and leaf.fieldname not in (None, "*"):
+            indexed = leaf.fieldname in reader.indexed_field_names()
+            expansions = reader.lexicon(leaf.fieldname) if indexed else ()
+        else:
+            continue
+        for count, _ in enumerate(expansions, 1):
+            if count > limit:
+                raise RequestError("too_many_expansions",
+                                   f"{leaf} matches more than {limit} words: make it longer "
+                                   "or narrower", "q")

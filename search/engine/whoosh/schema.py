@@ -93,7 +93,8 @@ def build_schema(analysis: dict) -> fields.Schema:
         doc_id=with_lengths(fields.ID(stored=True)),
         **{name: FacetField() for name in VALUE_FACETS},
         day=fields.COLUMN(columns.NumericColumn("q", default=0)),
-        ukey=fields.COLUMN(columns.VarBytesColumn()),  # the key, for ties (search.engine.whoosh.units)
+        # a hash of the key, to order ties the same in any index history (engine/whoosh/units.py)
+        ukey=fields.COLUMN(columns.NumericColumn("q", default=0)),
         body=fields.STORED(),
         position=fields.STORED(),
         meta=fields.STORED(),

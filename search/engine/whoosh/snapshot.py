@@ -37,6 +37,13 @@ from search.engine.whoosh.spelling import suggest
 
 # The first three pages are re-ranked by proximity: reading positions costs ~0.2 ms a document.
 RERANK_DEPTH = 30
+# The scan may use this share of the time limit; the rest is for filtering, counting and
+# ranking what it found, which costs up to ~0.7 s for every unit of the UNGDC index at once
+# on an idle machine, more under load.
+SCAN_SHARE = 0.5
+# A phrase word's posting costs about four times a term's (its positions are read too):
+# measured on UNGDC, ~5 us against ~1.2 us.
+PHRASE_WORD_COST = 4
 # Matching quotes shown under a document hit.
 QUOTES_PER_HIT = 3
 
@@ -52,7 +59,6 @@ class WhooshSnapshot:
         self.columns = FacetColumns(searcher)
         self.analyzer = searcher.schema["text"].analyzer
         self.unit_docs = lru_cache(maxsize=8)(self._unit_docs)
-        self._ukeys = None  # the unit keys' column, opened on the first tie
         self.document_meta = lru_cache(maxsize=4096)(self._document_meta)
 
     # -- the Snapshot protocol -----------------------------------------------
@@ -102,6 +108,19 @@ class WhooshSnapshot:
 
     def query_words(self, q: str, unit: str) -> QueryWords:
         return parse_query(q, self.searcher.schema, self.limits, unit).words
+
+    def cost(self, q: str, unit: str) -> int:
+        reader = self.searcher.reader()
+        total = 0
+        for leaf in parse_query(q, self.searcher.schema, self.limits, unit).query.leaves():
+            if isinstance(leaf, wq.Phrase):
+                total += PHRASE_WORD_COST * sum(reader.doc_frequency(leaf.fieldname, w)
+                                                for w in leaf.words)
+            elif isinstance(leaf, wq.Term):
+                total += reader.doc_frequency(leaf.fieldname, leaf.text)
+            elif isinstance(leaf, wq.Every):
+                total += self.unit_count(unit)
+        return total
 
     def holdings(self, *, units: bool = False) -> Holdings:
         return read_holdings(self.searcher, units=units, passages=self.passages)
@@ -159,8 +178,8 @@ class WhooshSnapshot:
         in order (all of them when None: a cursor or an export).
         """
         query = within_unit(parsed.query, spec.unit, SEARCH_FIELDS[spec.unit])
-        scores, partial = scan(self.searcher, query, time.monotonic() + self.limits.time_limit,
-                               decoded)
+        deadline = time.monotonic() + self.limits.time_limit * SCAN_SHARE
+        scores, partial = scan(self.searcher, query, deadline, decoded)
         tests = self.columns.filter_tests(spec.filters, spec.day_from, spec.day_to)
         passing, all_but = apply_filters(sorted(scores), tests)
         if spec.sort == "relevance" and spec.q:
@@ -185,39 +204,25 @@ class WhooshSnapshot:
         if len(parsed.terms) > 1 and parsed.loose:  # a lone phrase is as close as it gets
             boosts = proximity_boosts(positions.of([d for _, d in top]), len(parsed.terms))
             top = [(score * boosts.get(d, 1.0), d) for score, d in top]
-        boosted = dict((d, score) for score, d in top)
-        reranked = self._untie(sorted(boosted, key=lambda d: -boosted[d]), lambda d: -boosted[d])
-        return [(boosted[d], d) for d in reranked] + [(scores[d], d) for d in order[RERANK_DEPTH:]]
+        tie = self.columns.numbers("ukey")
+        top.sort(key=lambda m: (-m[0], tie[m[1]]))
+        return top + [(scores[d], d) for d in order[RERANK_DEPTH:]]
 
     def _first(self, docnums: list[int], key, need: int | None) -> list[int]:
         """The first ``need`` of ``docnums`` by ``key`` (all when None), ties by unit key.
 
-        The docnums of equal keys at the cut are all taken before ties are
-        broken, so which of them make the cut does not depend on docnum order.
+        Docnum order depends on the index's history, so ties are ordered by the
+        units' key hashes (``ukey``): the same hits in the same order as a fresh
+        rebuild. Only the tied group at the cut is scanned twice.
         """
+        tie = self.columns.numbers("ukey")
         if need is None or need >= len(docnums):
-            return self._untie(sorted(docnums, key=key), key)
+            return sorted(docnums, key=lambda d: (key(d), tie[d]))
         chosen = heapq.nsmallest(need, docnums, key=key)
-        edge, taken = key(chosen[-1]), set(chosen)
-        chosen += [d for d in docnums if d not in taken and key(d) == edge]
-        return self._untie(sorted(chosen, key=key), key)[:need]
-
-    def _untie(self, ordered: list[int], key) -> list[int]:
-        """``ordered`` with each run of equal keys in the order of the units' keys."""
-        out, start = [], 0
-        for i in range(1, len(ordered) + 1):
-            if i == len(ordered) or key(ordered[i]) != key(ordered[start]):
-                run = ordered[start:i]
-                out += sorted(run, key=self._unit_key) if len(run) > 1 else run
-                start = i
-        return out
-
-    def _unit_key(self, docnum: int) -> bytes:
-        """A unit's key from its column (docnum order in an index written before it had one)."""
-        if self._ukeys is None:
-            reader = self.searcher.reader()
-            self._ukeys = reader.column_reader("ukey") if reader.has_column("ukey") else False
-        return docnum.to_bytes(8, "big") if self._ukeys is False else self._ukeys[docnum]
+        edge = key(chosen[-1])
+        inside = sorted((d for d in chosen if key(d) != edge), key=lambda d: (key(d), tie[d]))
+        group = [d for d in docnums if key(d) == edge]
+        return inside + heapq.nsmallest(need - len(inside), group, key=tie.__getitem__)
 
     def _page(self, spec: SearchSpec, ranked: list[tuple[float, int]], total: int
               ) -> tuple[list[tuple[float, int]], list | None]:

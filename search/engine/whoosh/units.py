@@ -7,6 +7,7 @@ paragraph for the document and its passages (search.engine.whoosh.postings).
 from __future__ import annotations
 
 from dataclasses import asdict
+from hashlib import blake2b
 from typing import Iterator
 
 from search.engine.whoosh.postings import analyse, analyse_paragraphs, postings
@@ -16,12 +17,19 @@ from search.ingest.units import Prepared
 def document_units(prepared: Prepared, text_field, *, passages: bool = True) -> Iterator[dict]:
     """Every unit of one document, as keyword arguments for ``writer.add_document``.
 
-    Each carries its key as a column too (``ukey``): equal scores and dates are
-    ordered by it, so hits come in the same order whatever the index's history.
+    Each carries a 64-bit hash of its key as a column (``ukey``): equal scores
+    and dates are ordered by it, so hits come in the same order whatever the
+    index's history (docnums depend on it), at the cost of one array read per
+    searcher rather than a stored-field read per tie.
     """
     for unit in _units(prepared, text_field, passages):
-        unit["ukey"] = unit["key"].encode("utf-8")
+        unit["ukey"] = tie_key(unit["key"])
         yield unit
+
+
+def tie_key(key: str) -> int:
+    """A unit's key as a signed 64-bit number, the same in every build."""
+    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def _units(prepared: Prepared, text_field, passages: bool) -> Iterator[dict]:
