@@ -145,6 +145,8 @@ def test_fuzzed_documents_and_speakers_never_answer_5xx(fuzz_app, prefix, segmen
     "/speakers/Andrei%20Gromyko?q=body:x", "/documents/gromyko-1960?q=key:x",
     "/api/search?date_to=9999-12", "/?date_to=9999-12", "/api/speakers?limit=%C2%B3",
     "/api/search?per_page=" + "9" * 5000, "/?page=%C2%B3", "/api/search?date_from=0000",
+    "/api/search?q=%5Ckey:x", "/?q=%5Cmeta:x", "/api/search?q=date:%5Ba%20TO%20b%5D",
+    "/api/search?q=date:%5B0%20TO%209%5D",
 ])
 def test_known_hostile_requests(fuzz_app, url):
     """Requests that once answered 500, kept as fixed examples."""

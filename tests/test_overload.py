@@ -83,3 +83,20 @@ def test_expensive_requests_past_the_slots_get_503_fast(tmp_path, corpus, monkey
     again = client.get("/api/export.jsonl?q=defence")
     assert again.status_code == 200, "the slot came back"
     again.close()
+
+
+def test_a_query_that_matches_every_unit_is_costed_as_such(tmp_path, corpus):
+    from search.config import load_config
+    from search.service import SearchService
+    from search.service.indexing import build
+
+    from .conftest import write_config
+
+    config = load_config(write_config(tmp_path, corpus))
+    build(config)
+    live = SearchService(config).live()
+    everything = live.unit_count("passage")
+    assert live.cost("NOT zzzz", "passage") >= everything
+    assert live.cost("hypersonic OR NOT zzzz", "passage") >= everything
+    assert live.cost("*", "passage") >= everything
+    assert live.cost("hypersonic NOT zzzz", "passage") < everything

@@ -44,5 +44,5 @@ def _last(args: Mapping[str, Sequence[str]], name: str) -> str:
 
 
 def _number(args: Mapping[str, Sequence[str]], name: str, default: int) -> int:
-    value = _last(args, name).strip()
+    value = _last(args, name).strip().lstrip("+")
     return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else default

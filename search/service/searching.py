@@ -9,6 +9,7 @@ Matching, ranking and counting are the engine's.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -23,6 +24,9 @@ from search.service.hits import export_row, hit, quote_hit, snippet_of
 from search.service.indexing import CHECK_FILE
 from search.service.cost import EXPENSIVE_COST, is_expensive
 from search.service.request import SearchRequest, encode_cursor, normalise, parse_request
+
+
+logger = logging.getLogger(__name__)
 
 
 class SearchService:
@@ -66,6 +70,9 @@ class SearchService:
                                     unit) > EXPENSIVE_COST
         except (RequestError, IndexMissing):
             return False  # refused or unanswerable: the request itself will say so, fast
+        except Exception:  # an estimate must never fail a request: run it as expensive
+            logger.exception("cost estimate failed for %r", args["q"][-1][:200])
+            return True
 
     def parse(self, args: Mapping[str, Sequence[str]]) -> SearchRequest:
         """A request from query-string parameters, validated (RequestError naming the bad one)."""

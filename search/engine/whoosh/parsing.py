@@ -59,7 +59,12 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> Parse
             return ParsedQuery(wq.NullQuery, warnings, [], [], field)
     _refuse_unsearchable(q, schema)
     parser = use_exact_phrases(QueryParser(field, schema))
-    query = _all_of_a_field(parser.parse(q), SEARCH_FIELDS[unit])
+    try:
+        query = parser.parse(q)
+    except Exception as exc:  # Whoosh raises bare Exceptions, e.g. for date:[a TO b]
+        raise RequestError("bad_query", f"the query cannot be read: {exc}", "q") from None
+    _refuse_unsearchable_leaves(query)
+    query = _all_of_a_field(query, SEARCH_FIELDS[unit])
     if not _OPERATORS.search(q):
         query = _require_most_words(query)
     terms = [t for f, t in query.iter_all_terms() if f == field]
@@ -133,6 +138,15 @@ def _refuse_unsearchable(q: str, schema) -> None:
     outside = re.sub(r'"[^"]*"', " ", q)
     for name in _FIELD.findall(outside):
         if name in schema and name not in QUERY_FIELDS:
+            raise RequestError("unknown_field", f"{name}: cannot be searched; fields you can "
+                                                f"name: {', '.join(sorted(QUERY_FIELDS))}", "q")
+
+
+def _refuse_unsearchable_leaves(query: wq.Query) -> None:
+    """The same check on the parsed query: escapes such as ``\\key:x`` still name a field."""
+    for leaf in query.leaves():
+        name = getattr(leaf, "fieldname", None)
+        if name and name != "*" and name not in QUERY_FIELDS:
             raise RequestError("unknown_field", f"{name}: cannot be searched; fields you can "
                                                 f"name: {', '.join(sorted(QUERY_FIELDS))}", "q")
 
