@@ -64,8 +64,8 @@ def write(engine: Engine, rows=SPEECHES, *, rebuild: bool = True, delete=()) -> 
         writer.delete(delete)
         for row in rows:
             doc = document(*row)
-            writer.add(prepare(doc, registry, f"{doc.path}@{engine.format}:{row[0]}",
-                               extract_document_quotes))
+            writer.add(prepare(doc, registry, extract_document_quotes))
+            writer.record_file(doc.path, f"{doc.path}@{engine.format}:{row[0]}", set())
         writer.commit()
 
 

@@ -251,7 +251,7 @@ def test_a_failing_worker_fails_the_build_with_its_report_instead_of_hanging(tmp
     from search.engine.whoosh.writer import _Workers
 
     doc = Document(id="x", title="X", paragraphs=["Nuclear disarmament now."] * 40)
-    prepared = prepare(doc, SpeakerRegistry(), "x@key")
+    prepared = prepare(doc, SpeakerRegistry())
     signal.alarm(120)  # a hang fails the test instead of the whole run
     workers = _Workers(str(tmp_path / "no-index-here"), 2, 16, True)
     try:

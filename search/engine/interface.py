@@ -187,6 +187,14 @@ class Writer(Protocol):
 
     def add(self, prepared: "Prepared") -> None: ...
 
+    def record_file(self, name: str, key: str, rejected: set[str]) -> None:
+        """Record that a corpus file was read (replacing what was recorded of it): its key,
+        and the ids it holds that an earlier file took, which the file must get back if that
+        earlier file ever lets them go."""
+
+    def forget_file(self, name: str) -> None:
+        """The file left the corpus: drop what was recorded of it."""
+
     def commit(self) -> None:
         """Make everything written searchable at once (publishing a new version if any)."""
 
@@ -205,6 +213,8 @@ class Holdings:
     file_keys: set[str] = field(default_factory=set)      # "<path>@<format>:<sha256>"
     docs_by_file: dict[str, set[str]] = field(default_factory=dict)
     speakers: list[str] = field(default_factory=list)     # facet values, first spelling wins
+    # file -> ids it holds that an earlier file took first (see Writer.record_file)
+    rejected_by_file: dict[str, set[str]] = field(default_factory=dict)
     copies: dict[str, int] = field(default_factory=dict)  # doc ids held more than once
     # doc id -> (units expected, units found), for documents missing units or holding extra
     # ones (filled only when asked for: it reads every document's units)

@@ -74,15 +74,14 @@ class Prepared:
     may then run in any worker process.
     """
     doc: Document
-    file_key: str
     common: dict
     meta: dict
     quotes: list[tuple[Quote, str | None, Speaker | None]]
     file: str = ""  # the corpus file, as the indexer names it (unique across corpus paths)
 
 
-def prepare(doc: Document, registry: SpeakerRegistry, file_key: str,
-            quotes: QuoteExtractor | None = None, *, file: str = "") -> Prepared:
+def prepare(doc: Document, registry: SpeakerRegistry, quotes: QuoteExtractor | None = None,
+            *, file: str = "") -> Prepared:
     """Speakers, facet fields, display metadata and quotes (with their speakers) of a document.
 
     An article has no speaker of its own: the known people it quotes become its
@@ -98,8 +97,7 @@ def prepare(doc: Document, registry: SpeakerRegistry, file_key: str,
         name = registry.canonical(quote.speaker) if quote.speaker else None
         settled.append((quote, name,
                         (own.get(name) or describe(name, doc, registry)) if name else None))
-    return Prepared(doc, file_key, _common(doc, speakers), _meta(doc, speakers), settled,
-                    file or doc.path)
+    return Prepared(doc, _common(doc, speakers), _meta(doc, speakers), settled, file or doc.path)
 
 
 def extract_document_quotes(doc: Document, registry: SpeakerRegistry) -> list:

@@ -157,7 +157,9 @@ class _Plan:
     """Which files to read, in corpus order, and which ids unchanged files keep.
 
     Ids of changed and removed files are released before anything is read, so
-    a document that moved from one file to another keeps its id.
+    a document that moved from one file to another keeps its id. An unchanged
+    file that lost an id to an earlier file (``Holdings.rejected_by_file``) is
+    read again when that id is let go, so it gets the id back, as in a rebuild.
     """
 
     def __init__(self, files: list[CorpusFile], existing: Holdings, index_format: int) -> None:
@@ -171,12 +173,15 @@ class _Plan:
                 self.unchanged[corpus_file.name] = plan
             else:
                 self.todo.append(plan)
-        self.removed = {name: ids for name, ids in existing.docs_by_file.items()
-                        if name not in self.order}
+        held = set(existing.docs_by_file) | set(existing.rejected_by_file)
+        self.removed = {name: existing.docs_by_file.get(name, set())
+                        for name in sorted(held) if name not in self.order}
+        self.rejected = existing.rejected_by_file
         # id -> the unchanged file holding it
         self.taken = {doc_id: name for name in self.unchanged
                       for doc_id in existing.docs_by_file.get(name, set())}
         heapq.heapify(self.todo)
+        self.release(set().union(*self.removed.values()))
 
     def next(self) -> _FilePlan | None:
         return heapq.heappop(self.todo) if self.todo else None
@@ -194,13 +199,22 @@ class _Plan:
         later = self.unchanged.get(holder)
         if later is None or later.order < plan.order:
             return holder
-        del self.unchanged[holder]
-        for released in later.old_ids:
-            if self.taken.get(released) == holder:
-                del self.taken[released]
-        heapq.heappush(self.todo, later)
+        self._read_again(holder)
         self.taken[doc_id] = plan.file.name
         return None
+
+    def release(self, ids: set[str]) -> None:
+        """Ids a file let go: unchanged files that had lost them to it are read again."""
+        if ids:
+            for name in [n for n in self.unchanged if self.rejected.get(n, set()) & ids]:
+                self._read_again(name)
+
+    def _read_again(self, name: str) -> None:
+        plan = self.unchanged.pop(name)
+        for released in plan.old_ids:
+            if self.taken.get(released) == name:
+                del self.taken[released]
+        heapq.heappush(self.todo, plan)
 
 
 def build(config: Config, *, rebuild: bool = False, procs: int | None = None,
@@ -251,9 +265,11 @@ def _write(writer: Writer, index_format: int, config: Config, files: list[Corpus
         writer.delete(item.old_ids)
         new_ids = _write_file(writer, item, plan, config, registry, quotes, report, tick)
         report.deleted += len(item.old_ids - new_ids)
+        plan.release(item.old_ids - new_ids)
     report.unchanged_files = len(plan.unchanged)
-    for ids in plan.removed.values():
+    for name, ids in plan.removed.items():
         writer.delete(ids)
+        writer.forget_file(name)
         report.deleted += len(ids)
     if stage is not None:
         stage("committing")
@@ -264,8 +280,9 @@ def _write(writer: Writer, index_format: int, config: Config, files: list[Corpus
 def _write_file(writer: Writer, item: _FilePlan, plan: _Plan, config: Config,
                 registry: SpeakerRegistry, quotes: QuoteExtractor | None, report: IndexReport,
                 tick: Progress) -> set[str]:
-    """Index one file's documents; returns the ids it now holds."""
+    """Index one file's documents and record the file; returns the ids it now holds."""
     new_ids: set[str] = set()
+    rejected: set[str] = set()  # ids an earlier file holds
     max_chars = config.get("corpus", "max_document_chars")
     name = item.file.name
     for doc in read_file(item.file.path, root=item.file.root, max_chars=max_chars):
@@ -276,16 +293,19 @@ def _write_file(writer: Writer, item: _FilePlan, plan: _Plan, config: Config,
             continue
         holder = plan.claim(doc.id, item) if doc.id not in new_ids else name
         if holder is not None:
+            if holder != name:
+                rejected.add(doc.id)
             report.problems.append(Problem(name, doc.line,
                                            f"duplicate id {doc.id!r} (also in {holder})"))
             report.skipped += 1
             continue
         new_ids.add(doc.id)
-        writer.add(prepare(doc, registry, item.key, quotes, file=name))
+        writer.add(prepare(doc, registry, quotes, file=name))
         if doc.id in item.old_ids:
             report.updated += 1
         else:
             report.added += 1
+    writer.record_file(name, item.key, rejected)
     return new_ids
 
 
@@ -338,6 +358,9 @@ def check(config: Config) -> list[Difference]:
     names = {f.name for f in files}
     out += [Difference("orphan", name, f"{len(ids)} documents of a file not in the corpus")
             for name, ids in sorted(held.docs_by_file.items()) if name not in names]
+    out += [Difference("missing", name, f"{len(ids - file_of.keys())} documents another file "
+                                        f"held and let go, e.g. {sorted(ids - file_of.keys())[0]!r}")
+            for name, ids in sorted(held.rejected_by_file.items()) if ids - file_of.keys()]
     out += [Difference("duplicate", file_of.get(doc_id, "?"), f"{doc_id!r} held {n} times")
             for doc_id, n in sorted(held.copies.items())]
     out += [Difference("incomplete", file_of.get(doc_id, "?"),

@@ -144,6 +144,12 @@ class WhooshWriter:
     def add(self, prepared) -> None:
         self._build.add(prepared)
 
+    def record_file(self, name: str, key: str, rejected: set[str]) -> None:
+        self._build.record_file(name, key, rejected)
+
+    def forget_file(self, name: str) -> None:
+        self._build.forget_file(name)
+
     def commit(self) -> None:
         self._build.commit()
         self._done = True

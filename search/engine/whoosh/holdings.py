@@ -22,11 +22,12 @@ def read_holdings(searcher, *, units: bool = False, passages: bool = True) -> Ho
     document unit says it has (``passages``: whether passages are indexed).
     """
     held = Holdings()
+    for fields in searcher.documents(unit="file"):
+        held.file_keys.add(fields["file_key"])
+        held.rejected_by_file[fields["file"]] = set(fields.get("meta", {}).get("rejected", ()))
     expected: dict[str, int] = {}
     for fields in searcher.documents(unit="document"):
         doc_id = fields["doc_id"]
-        if "file_key" in fields:  # an index written before format 3 has none: re-read the file
-            held.file_keys.add(fields["file_key"])
         held.docs_by_file.setdefault(fields["file"], set()).add(doc_id)
         held.copies[doc_id] = held.copies.get(doc_id, 0) + 1
         meta = fields.get("meta", {})

@@ -37,8 +37,9 @@ from search.fields import VALUE_FACETS
 # What units hold, as a number: changing it makes the next ``dipsearch index`` re-read
 # every file (2: paragraph starts on documents; a document's units are consecutive;
 # 3: a document unit stores its file_key, so what the index holds is read from live
-# documents, never from the term list, which keeps deleted documents' terms).
-INDEX_FORMAT = 3
+# documents, never from the term list, which keeps deleted documents' terms; 4: one ``file``
+# unit per corpus file read, with its key and the ids an earlier file took from it).
+INDEX_FORMAT = 4
 # The fields a query searches, by unit: documents by text and title, the others by their text.
 SEARCH_FIELDS = {"document": ("text", "title"), "passage": ("passage_text",),
                  "quote": ("quote_text",)}

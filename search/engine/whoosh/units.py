@@ -38,7 +38,7 @@ def _units(prepared: Prepared, text_field, passages: bool) -> Iterator[dict]:
     analyzer, fmt = text_field.analyzer, text_field.format
     per_paragraph, whole, starts = analyse_paragraphs(analyzer, doc.paragraphs)
     yield dict(common, key=doc.id, id=doc.id, unit="document", text=postings(fmt, whole),
-               title=doc.title, file=prepared.file, file_key=prepared.file_key, date=doc.date,
+               title=doc.title, file=prepared.file, date=doc.date,
                year=doc.year, country_code=doc.country_code,
                meta=dict(meta, paragraphs=len(doc.paragraphs), starts=starts,
                          quotes=len(prepared.quotes)))

@@ -34,11 +34,12 @@ from array import array
 from typing import Iterable
 
 from whoosh import index as whoosh_index
+from whoosh.query import And, Term
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from search.engine.whoosh.scoring import perdoc_lengths
-from search.engine.whoosh.units import document_units
+from search.engine.whoosh.units import document_units, tie_key
 from search.ingest.units import Prepared
 
 # Documents per message to a worker: one pickled message a batch keeps the queue's
@@ -222,6 +223,16 @@ class Build:
         for doc_id in doc_ids:
             self.main.delete_by_term("doc_id", doc_id)
 
+    def record_file(self, name: str, key: str, rejected: set[str]) -> None:
+        """One small ``file`` unit per corpus file read (written by the main writer)."""
+        self.forget_file(name)
+        record = f"file:{name}"
+        self.main.add_document(key=record, unit="file", file=name, file_key=key,
+                               meta={"rejected": sorted(rejected)}, ukey=tie_key(record))
+
+    def forget_file(self, name: str) -> None:
+        self.main.delete_by_query(And([Term("unit", "file"), Term("file", name)]))
+
     def add(self, prepared: Prepared) -> None:
         if self._sink is None:
             index_dir, procs, limitmb, passages = self._options
@@ -236,13 +247,15 @@ class Build:
         main = self.main
         # Whoosh 2.7.5 private: SegmentWriter.commit's own steps (_merge_segments, _added,
         # _finalize_segment, _close_segment, _commit_toc, _finish), with the new segments added
-        segments = main._merge_segments(merge_policy, None, None)
+        segments = main._merge_segments(merge_policy, None, None) + new
+        # The main writer's own segment (merged units, file records) goes last, so the new
+        # documents come right after the old ones.
         if main._added:
             segments.append(main._finalize_segment())
         else:
             main._close_segment()
         # A merge of segments whose units were all deleted leaves an empty one: not kept.
-        main._commit_toc([s for s in segments + new if s.doc_count_all()])
+        main._commit_toc([s for s in segments if s.doc_count_all()])
         main._finish()
 
     def cancel(self) -> None:
