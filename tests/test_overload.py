@@ -100,3 +100,18 @@ def test_a_query_that_matches_every_unit_is_costed_as_such(tmp_path, corpus):
     assert live.cost("hypersonic OR NOT zzzz", "passage") >= everything
     assert live.cost("*", "passage") >= everything
     assert live.cost("hypersonic NOT zzzz", "passage") < everything
+
+
+def test_a_budget_store_that_cannot_be_written_lets_requests_through(tmp_path, corpus):
+    from web import create_app
+
+    from .conftest import write_config
+    from search.config import load_config
+    from search.service.indexing import build
+
+    config = load_config(write_config(tmp_path, corpus))
+    build(config)
+    (config.index_dir / "budgets.sqlite").mkdir()  # not a database: every write fails
+    client = create_app(config).test_client()
+    assert client.get("/api/search?q=defence").status_code == 200
+    assert client.get("/?q=defence").status_code == 200

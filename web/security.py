@@ -20,6 +20,9 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from flask import (Flask, Response, abort, current_app, g, make_response, render_template,
                    request)
 
@@ -34,6 +37,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+logger = logging.getLogger(__name__)
 FREE_PATHS = ("/healthz", "/readyz", "/static/", "/favicon")
 BUDGETS_FILE = "budgets.sqlite"
 # Seconds a client is asked to wait when every expensive slot is taken: one such request
@@ -75,8 +79,7 @@ def _within_budget() -> Response | None:
     expensive = service.is_expensive(request.path, request.args.to_dict(flat=False))
     for bucket, per_minute in (("all", api["rate_limit_per_minute"]),
                                ("expensive", api["expensive_per_minute"] if expensive else 0)):
-        wait = current_app.extensions["budgets"].retry_after(client, bucket, per_minute) \
-            if per_minute else None
+        wait = _count(client, bucket, per_minute) if per_minute else None
         if wait is not None:
             kind = "expensive requests" if bucket == "expensive" else "requests"
             return _refusal(429, "too_many_requests", f"more than {per_minute} {kind} a minute "
@@ -84,6 +87,16 @@ def _within_budget() -> Response | None:
     if expensive:
         return _take_slot()
     return None
+
+
+def _count(client: str, bucket: str, per_minute: int) -> int | None:
+    """A request against a budget; a store that cannot be written lets it through, logged
+    (an unwritable index folder must not turn every page into a 500)."""
+    try:
+        return current_app.extensions["budgets"].retry_after(client, bucket, per_minute)
+    except sqlite3.Error as exc:
+        logger.warning("request budgets not counted (%s): %s", BUDGETS_FILE, exc)
+        return None
 
 
 def _take_slot() -> Response | None:
