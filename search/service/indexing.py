@@ -5,18 +5,20 @@ skipped, a changed file's units are replaced, a removed file's units deleted,
 all in one engine commit (atomic for readers). ``rebuild`` writes a new
 version beside the live one and publishes it only when complete.
 
-The index itself records which file versions it holds (each document unit
-stores its ``file_key``, ``path@format:sha256``), so there is no side manifest
-that a crash could leave out of step with the index. What it holds is read from
-live documents only (``Holdings``): a deleted document's terms linger in the
-term lists, and reading those made a removed-then-restored file look indexed.
+The index itself records which file versions it holds (a record per file read,
+with its key ``path@format:sha256``, written in the same commit as the file's
+documents: ``Writer.record_file``), so there is no side manifest that a crash
+could leave out of step with the index. What it holds is read from live units
+only (``Holdings``): a deleted document's terms linger in the term lists, and
+reading those made a removed-then-restored file look indexed.
 The engine's format is part of the key: when a new version of this program
 stores units differently, the next incremental run re-indexes every file.
 
 Files are read in corpus order, and an id belongs to the first file that holds
 it, exactly as in a rebuild: when a changed file takes an id from an unchanged
-file later in that order, the later file is re-read too. So any sequence of
-incremental runs leaves the index a fresh rebuild of the same corpus would.
+file later in that order, the later file is re-read too, and an unchanged file
+that had lost an id to an earlier file is re-read when that file lets it go. So
+any sequence of incremental runs leaves the index a fresh rebuild would.
 """
 
 from __future__ import annotations
