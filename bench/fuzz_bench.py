@@ -137,24 +137,14 @@ class Fuzzer:
     def request(self) -> tuple[str, str]:
         """(endpoint group, path with query string)."""
         pick = self.rng.random()
-        if pick < 0.32:
-            group, path = "/api/search", "/api/search"
-        elif pick < 0.36:
-            group, path = "/api/export.*", self.rng.choice(["/api/export.csv", "/api/export.jsonl"])
-        elif pick < 0.46:
-            group, path = "/api/speakers", "/api/speakers"
-        elif pick < 0.54:
-            group, path = "/api/documents/<id>", "/api/documents/" + self.segment(self.doc_ids)
-        elif pick < 0.56:
-            group, path = "/api/stats", "/api/stats"
-        elif pick < 0.78:
-            group, path = "/", "/"
-        elif pick < 0.86:
-            group, path = "/documents/<id>", "/documents/" + self.segment(self.doc_ids)
-        elif pick < 0.88:
-            group, path = "/speakers", "/speakers"
-        else:
-            group, path = "/speakers/<name>", "/speakers/" + self.segment(self.speakers)
+        # (share of requests up to here, endpoint group); a group's path follows from its name
+        mix = [(0.32, "/api/search"), (0.36, "/api/export.*"), (0.46, "/api/speakers"),
+               (0.54, "/api/documents/<id>"), (0.56, "/api/stats"), (0.78, "/"),
+               (0.86, "/documents/<id>"), (0.88, "/speakers"), (1.0, "/speakers/<name>")]
+        group = next(name for share, name in mix if pick < share)
+        path = group.replace("<id>", self.segment(self.doc_ids)) \
+            .replace("<name>", self.segment(self.speakers)) \
+            .replace("*", self.rng.choice(["csv", "jsonl"]))
         query = self.query()
         return group, path + ("?" + query if query else "")
 
