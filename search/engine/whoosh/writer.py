@@ -191,15 +191,26 @@ class SegmentSeries:
 # reclaims a large segment's deletions: ten rounds of small edits left an index of 600
 # documents at 231 MB, 80% of its units deleted.
 DELETES_PCT_ALLOWED = 20
+# Live units copied by one commit's merge, at most: the main writer holds what it copies in
+# memory, so the most deleted segments go first and the rest wait for a later commit
+# (200,000 units is about half the UNGDC index, some 600 MB of writer memory).
+MAX_MERGED_UNITS = 200_000
 
 
 def merge_policy(writer: SegmentWriter, segments: list) -> list:
     """Whoosh's small-segment merge, plus every segment past ``DELETES_PCT_ALLOWED``.
 
     Returns the segments kept as they are; the others are copied (live units
-    only, in order, so a document's units stay consecutive) into ``writer``.
+    only, in order, so a document's units stay consecutive) into ``writer``, at
+    most ``MAX_MERGED_UNITS`` live units of the heavily deleted ones per commit.
     """
-    heavy = [s for s in segments if s.deleted_count() * 100 > DELETES_PCT_ALLOWED * s.doc_count_all()]
+    heavy, budget = [], MAX_MERGED_UNITS
+    for segment in sorted(segments, key=lambda s: -s.deleted_count() / max(1, s.doc_count_all())):
+        live = segment.doc_count_all() - segment.deleted_count()
+        if segment.deleted_count() * 100 > DELETES_PCT_ALLOWED * segment.doc_count_all() \
+                and live <= budget:
+            heavy.append(segment)
+            budget -= live
     kept = MERGE_SMALL(writer, [s for s in segments if s not in heavy])
     for segment in heavy:
         reader = SegmentReader(writer.storage, writer.schema, segment)
