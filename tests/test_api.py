@@ -436,3 +436,11 @@ def test_csv_cell_rule():
     assert [_cell(v) for v in ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "a=b", "", None]] == [
         "'=1+1", "'+1", "'-1", "'@x", "'\tx", "'\rx", "a=b", "", ""]
     assert _cell(-1.5) == -1.5 and _cell(1960) == 1960
+
+
+def test_pasted_markdown_emphasis_is_not_a_wildcard(client):
+    """A sentence pasted from a speech with **bold** words searches for the words."""
+    plain = get(client, "/api/search?q=nuclear+disarmament")
+    bold = get(client, "/api/search?q=%2A%2Anuclear%2A%2A+disarmament")
+    assert bold["total"] == plain["total"] > 0
+    assert [h["id"] for h in bold["hits"]] == [h["id"] for h in plain["hits"]]

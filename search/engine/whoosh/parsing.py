@@ -20,6 +20,8 @@ from search.engine.whoosh.schema import SEARCH_FIELDS
 from search.fields import VALUE_FACETS
 
 _OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+# Markdown emphasis (``**word**``), common in pasted speeches: two or more asterisks
+_EMPHASIS = re.compile(r"\*{2,}")
 # ``name:`` outside phrases: a field the query names
 _FIELD = re.compile(r"(?<![\w\\])(\w+):")
 # Fields a query may name; the schema's other fields are stored or column-only and hold no
@@ -49,6 +51,7 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> Parse
     """Whoosh syntax over the unit's own fields, or the plain words when the syntax is broken."""
     warnings: list[str] = []
     field = SEARCH_FIELDS[unit][0]
+    q = _EMPHASIS.sub(" ", q)  # **bold** pasted from a speech is not a wildcard
     if not q.strip():
         return ParsedQuery(wq.Every(), warnings, [], [], field)
     problem = syntax_problem(q)
