@@ -325,3 +325,104 @@ def test_scorer_cli_output(capsys):
 def test_having_said_that_is_not_a_speaker():
     quotes = extract_quotes("Having said that, we wish to reiterate that reform is needed.")
     assert all(q.speaker != "Having" for q in quotes)
+
+
+# --------------------------------------------------------------------------- cue lexicon from lemmas
+
+def test_inflect_regular_and_irregular_forms():
+    from search.ingest.quotes.vocabulary import inflect
+    assert inflect("joke") == ("joke", "jokes", "joked", "joking")
+    assert inflect("testify") == ("testify", "testifies", "testified", "testifying")
+    assert inflect("slam") == ("slam", "slams", "slammed", "slamming")
+    assert inflect("admit") == ("admit", "admits", "admitted", "admitting")
+    assert inflect("vow") == ("vow", "vows", "vowed", "vowing")
+    assert inflect("say") == ("say", "says", "said", "saying")
+    assert inflect("write")[2] == "wrote" and inflect("tell")[2] == "told" and inflect("speak")[2] == "spoke"
+    assert inflect("tweet")[2] == "tweeted" and inflect("quip")[2] == "quipped"
+
+
+def test_noun_like_present_forms_are_no_cues():
+    from search.ingest.quotes.vocabulary import CUES
+    patterns = {cue.pattern for cue in CUES}
+    assert {"joked", "claimed", "estimated", "testified", "criticised", "criticized"} <= patterns
+    assert not {"claims", "states", "remarks", "comments", "maintaining", "continuing"} & patterns
+
+
+def test_joked_closes_a_quote():
+    quotes = extract_quotes('"I only came for the free coffee," Governor Lindgren joked.')
+    assert only(quotes).kind == "direct" and only(quotes).speaker == "Lindgren"
+
+
+def test_quipped_introduces_a_bare_quote():
+    quotes = extract_quotes('Asked about his rival, Hartley quipped "He should stick to golf."')
+    assert only(quotes).kind == "direct" and only(quotes).speaker == "Hartley"
+
+
+def test_joked_that_reports_a_clause():
+    quotes = extract_quotes("Moreno joked that the budget talks had outlasted two winters.")
+    q = only(quotes)
+    assert q.kind == "indirect" and q.speaker == "Moreno" and q.text.startswith("the budget talks")
+
+
+def test_testified_that_reports_a_clause():
+    quotes = extract_quotes("Inspector Hale testified on Tuesday that the valves had never been replaced.")
+    q = only(quotes)
+    assert q.kind == "indirect" and q.speaker == "Inspector Hale" and q.text.startswith("the valves")
+
+
+def test_retorted_credits_the_quote():
+    quotes = extract_quotes('"That is simply not true," Okafor retorted.')
+    assert only(quotes).speaker == "Okafor" and only(quotes).kind == "direct"
+
+
+def test_shouted_and_chanted_quotes():
+    text = ('Outside the hall, protesters chanted: "No more cuts!"\n'
+            '"Get out of the road," Mills shouted at the crowd.')
+    quotes = extract_quotes(text)
+    assert find(quotes, "No more cuts").speaker == "protesters"
+    assert find(quotes, "Get out of").speaker == "Mills"
+
+
+def test_slammed_credits_a_quoted_fragment():
+    quotes = extract_quotes('The union slammed the proposal as "a slap in the face" for nurses.')
+    q = only(quotes)
+    assert q.kind == "partial" and q.speaker == "the union"
+
+
+def test_continued_credits_the_next_quote():
+    text = '"We tried everything," Dorsey said. "Then," she continued, "the money ran out."'
+    quotes = extract_quotes(text)
+    assert find(quotes, "the money ran out").speaker == "Dorsey"
+
+
+def test_advised_that_reports_a_clause():
+    quotes = extract_quotes("Officials advised residents that the water was safe to drink again.")
+    q = only(quotes)
+    assert q.speaker == "Officials" and q.text.startswith("the water")
+
+
+def test_continued_without_a_quote_attributes_nothing():
+    assert extract_quotes("The fighting continued for a third day near the border town.") == []
+
+
+def test_we_urge_in_a_speech_is_no_report():
+    assert extract_quotes("We urge all parties to return to the negotiating table.") == []
+
+
+# --------------------------------------------------------------------------- manner adverbs after the cue
+
+def test_manner_adverb_after_a_closing_cue():
+    quotes = extract_quotes("The plan will not pass this year, the senator said flatly.")
+    q = only(quotes)
+    assert q.kind == "indirect" and q.speaker == "the senator" and q.text.startswith("The plan")
+
+
+def test_manner_adverb_after_a_quote():
+    quotes = extract_quotes('"Great job, everyone," Patel wrote sarcastically on social media.')
+    assert only(quotes).speaker == "Patel" and only(quotes).kind == "direct"
+
+
+def test_manner_adverb_before_that():
+    quotes = extract_quotes("Reyes said flatly that the company would not raise wages.")
+    q = only(quotes)
+    assert q.speaker == "Reyes" and q.text.startswith("the company")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from search.ingest.quotes.attribution import CUE, Attribution, attribution
@@ -13,9 +14,11 @@ from search.ingest.quotes.reported import reported
 from search.ingest.quotes.resolve import Resolver
 from search.ingest.quotes.sentences import QuotedText
 from search.ingest.quotes.transcripts import turn_speaker, turns
+from search.ingest.quotes.vocabulary import REPORTING
 from search.ingest.speakers import SpeakerRegistry
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*")
+_QUOTE_REACH = 400  # as quoted._REACH: how far from a quote an attribution may be
 
 
 def extract_quotes(text: str, registry: SpeakerRegistry | None = None,
@@ -32,7 +35,8 @@ def extract_quotes(text: str, registry: SpeakerRegistry | None = None,
         return []
     doc = QuotedText(text, spans)
     resolver = Resolver(doc, registry, document_speaker)
-    attributions = [a for a in (attribution(doc, m) for m in cues) if a is not None and not doc.quoted(a.cue_start)]
+    attributions = [a for a in (attribution(doc, m) for m in cues if _may_attribute(doc, m))
+                    if a is not None and not doc.quoted(a.cue_start)]
     _inherit_subjects(doc, attributions)
     drafts = [Draft(t.start, t.end, "direct", speaker=turn_speaker(t, resolver), fixed=True,
                     label=(t.label_start, t.label_end)) for t in found_turns]
@@ -40,6 +44,15 @@ def extract_quotes(text: str, registry: SpeakerRegistry | None = None,
     drafts += reported(doc, attributions)
     drafts.sort(key=lambda d: d.start)
     return _credit(doc, resolver, drafts, speech=document_speaker is not None)
+
+
+def _may_attribute(doc: QuotedText, m: re.Match) -> bool:
+    """A cue that reports no clause ('called', 'urged', 'continued') only credits quoted words:
+    without a quote within reach it attributes nothing, and costs a speaker search."""
+    if m.group("prep") or m.group().split()[0] in REPORTING:
+        return True
+    i = bisect.bisect_left(doc.closes, m.start() - _QUOTE_REACH)
+    return i < len(doc.spans) and doc.spans[i].open <= m.end() + _QUOTE_REACH
 
 
 def _inherit_subjects(doc: QuotedText, attributions: list[Attribution]) -> None:

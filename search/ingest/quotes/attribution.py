@@ -11,7 +11,8 @@ from search.ingest.quotes.phrases import Mention, mention_at, np_after
 from search.ingest.quotes.sentences import QuotedText
 from search.ingest.quotes.subjects import subject
 from search.ingest.quotes.vocabulary import (
-    ADDRESSEE, BARE_CLAUSE, BARE_PARTICIPLES, PARTICIPLE_PATTERNS, REPORTING, VERB_PATTERNS,
+    ADDRESSEE, BARE_CLAUSE, BARE_PARTICIPLES, BARE_QUOTE, BASE_FORMS, PARTICIPLE_PATTERNS, REPORTING,
+    VERB_PATTERNS,
 )
 from search.ingest.quotes.words import strip_span
 
@@ -57,6 +58,8 @@ _TAIL_PP = re.compile(r"^\s*(?:(?:on|in|at|to (?:reporters|journalists|the|[A-Z]
                       r"yesterday|today|afterwards|while|via|from|through|again|also|then|repeatedly)"
                       r"\b[^,;:\"“”]{0,80})?[.!?]?[\"”’')]*\s*$")
 _CLOSING_MARKS = "\"”’'»"
+# A manner adverb right after a closing cue: '"Q," he said flatly.', 'C, she wrote sarcastically.'
+_MANNER = re.compile(r"\s*[a-z]{3,}ly\b(?!\s+(?:that|to)\b)")
 _LOOK_BACK = 40  # how far back passive and rhetorical uses are looked for
 
 
@@ -121,11 +124,14 @@ def attribution(doc: QuotedText, m: re.Match) -> Attribution | None:
 def _place_content(text: str, att: Attribution, s_start: int, s_end: int, verb: str) -> None:
     """Tail attribution (``..., X said.``), mid-sentence (``..., X said, ...``) or forward."""
     rest = text[att.cue_end:s_end]
+    manner = _MANNER.match(rest)
+    if manner:
+        rest = rest[manner.end():]
     tail = _tail_start(text, s_start, att.mention.start)
     if tail is not None:
         after_quote = text[tail - 1] in _CLOSING_MARKS
         object_only = verb in ADDRESSEE and len(rest.split()) <= 6 and " that " not in rest
-        closing = _TAIL_PP.match(rest) if verb in BARE_CLAUSE else not rest.strip(" .!?\"”’')")
+        closing = _TAIL_PP.match(rest) if verb in BARE_QUOTE else not rest.strip(" .!?\"”’')")
         if closing or after_quote and not _MORE_CONTENT.match(rest) or object_only:
             att.before = content_before(text, s_start, tail)
             return
@@ -139,7 +145,7 @@ def _speech_use(text: str, left: int, cue_start: int, verb: str) -> bool:
     rhetoric ('may I say', 'I would say')."""
     lo = max(left, cue_start - _LOOK_BACK)
     return not _NOT_A_CUE.search(text, lo, cue_start) and not (
-        verb in ("say", "says") and _RHETORICAL.search(text, lo, cue_start))
+        (verb == "says" or verb in BASE_FORMS) and _RHETORICAL.search(text, lo, cue_start))
 
 
 def _quoted_as_saying(text: str, att: Attribution, left: int, s_start: int) -> Attribution:

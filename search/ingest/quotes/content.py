@@ -25,6 +25,7 @@ _LEAD_PP = re.compile(
     r"address|email|op-ed|briefing)|at an? [\w\s’'-]{0,40}?(?:conference|briefing|summit|meeting|"
     r"event|rally|forum|hearing)|to (?:reporters|journalists|the press))\s*,?\s*"
 )
+_MANNER = re.compile(r"[a-z]{3,}ly")  # "said flatly that C"
 _OPENING_MARKS = ("\"", "“", "‘", "'", "«")
 _CONTENT_EDGES = " \t\n,—–-"  # trimmed off content before an attribution
 # First words of what stands between a cue and "that" when it is an adverbial.
@@ -70,7 +71,7 @@ def content_after(text: str, pos: int, s_end: int, verb: str, needs_that: bool) 
 
 def _adverbial(mid: str) -> bool:
     words = mid.split()
-    return bool(words) and words[0].lower() in _ADVERBIAL_OPENERS
+    return bool(words) and (words[0].lower() in _ADVERBIAL_OPENERS or _MANNER.fullmatch(words[0]) is not None)
 
 
 def _skip_addressee(text: str, pos: int, hi: int) -> int:

@@ -11,7 +11,7 @@ from search.ingest.quotes.marks import Span
 from search.ingest.quotes.phrases import np_before
 from search.ingest.quotes.quote import Draft
 from search.ingest.quotes.sentences import QuotedText
-from search.ingest.quotes.vocabulary import BARE_CLAUSE
+from search.ingest.quotes.vocabulary import BARE_QUOTE
 from search.ingest.quotes.words import strip_span
 
 _REACH = 400  # how far from a quote an attribution may be
@@ -83,7 +83,7 @@ def _introduces(text: str, att: Attribution, span: Span) -> bool:
         return False
     if _PUNCTUATION_BEFORE.search(between):
         return True
-    return att.cue.split()[0] in BARE_CLAUSE and text[span.start].isupper()
+    return att.cue.split()[0] in BARE_QUOTE and text[span.start].isupper()
 
 
 def _exactly(text: str, content: tuple[int, int], span: Span) -> bool:

@@ -21,6 +21,7 @@ SAID = "said"  # a clause with or without "that", either side: "X said (that) C"
 TOLD = "told"  # as SAID, an addressee first: "X told reporters (that) C", "C, X told Y."
 URGED = "urged"  # an addressee and no reported clause: "X urged Y to act"
 UNDERLINED = "underlined"  # a clause only after "that": "X underlined that C"
+JOKED = "joked"  # a quote either side, bare or not ('X joked "Q"'), a clause only after "that"
 CALLED = "called"  # credits quoted words, reports no clause: 'X called it "q"', '"Q," X tweeted'
 SAYING = "saying"  # participle, its clause needs no "that": "..., saying C"
 ADDING = "adding"  # participle, a clause after "that": "..., adding that C"
@@ -41,29 +42,121 @@ class Cue:
         return re.match(r"[a-z]+", self.pattern).group()
 
 
-def _cues(kind: str, words: str, *phrases: str) -> list[Cue]:
-    """Cues of one kind: single words, then phrase patterns."""
-    return [Cue(pattern, kind) for pattern in [*words.split(), *phrases]]
+# Forms the rules below would get wrong: base -> (-s form, past, -ing form).
+IRREGULAR = {
+    "say": ("says", "said", "saying"), "tell": ("tells", "told", "telling"),
+    "write": ("writes", "wrote", "writing"), "speak": ("speaks", "spoke", "speaking"),
+    "tweet": ("tweets", "tweeted", "tweeting"), "read": ("reads", "read", "reading"),
+    "put": ("puts", "put", "putting"), "plead": ("pleads", "pleaded", "pleading"),
+    "quip": ("quips", "quipped", "quipping"),
+}
+# Verbs stressed on their last syllable, whose final consonant doubles: "admitted", "regretted".
+_DOUBLING = {"admit", "commit", "regret", "rebut", "refer", "prefer", "confer", "compel", "control",
+             "patrol", "omit", "submit"}
+_VOWELS = "aeiou"
+
+
+def _doubles(base: str) -> bool:
+    """One syllable ending consonant-vowel-consonant ('snap', 'slam'), or a listed verb."""
+    if base in _DOUBLING:
+        return True
+    vowels = [c for c in base if c in _VOWELS]
+    return len(vowels) == 1 and len(base) >= 3 and base[-1] not in _VOWELS + "wxy" and \
+        base[-2] in _VOWELS and base[-3] not in _VOWELS
+
+
+def inflect(base: str) -> tuple[str, str, str, str]:
+    """The base, -s form, past (and past participle) and -ing form of a verb:
+    ``inflect("joke") == ("joke", "jokes", "joked", "joking")``; irregulars from ``IRREGULAR``.
+    British and American spellings are separate lemmas ("criticise", "criticize")."""
+    if base in IRREGULAR:
+        return (base, *IRREGULAR[base])
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        third = base + "es"
+    elif base.endswith("y") and base[-2] not in _VOWELS:
+        third = base[:-1] + "ies"
+    else:
+        third = base + "s"
+    if base.endswith("e"):
+        past, ing = base + "d", (base if base.endswith(("ee", "ye", "oe")) else base[:-1]) + "ing"
+    elif base.endswith("y") and base[-2] not in _VOWELS:
+        past, ing = base[:-1] + "ied", base + "ing"
+    elif _doubles(base):
+        past, ing = base + base[-1] + "ed", base + base[-1] + "ing"
+    else:
+        past, ing = base + "ed", base + "ing"
+    return base, third, past, ing
+
+
+# The cue lemmas by kind: what their finite forms take. ``_lemma_cues`` spells out each
+# lemma's forms with ``inflect``; the kind of a form follows from the lemma's kind:
+# * the past is the lemma's kind;
+# * the -s form too, but only the common news present ("says", "adds", ``NEWS_PRESENT``)
+#   introduces a clause without "that": "the report notes C" is rarely speech;
+# * of the base forms only "say" is a cue: the others mostly follow "I", "we", a modal or
+#   "to" in speeches ("we urge", "I would argue", "to continue"), the writer's own voice;
+# * lemmas in ``NOUN_TOO`` have no -s form cue ("the claims that", "member states");
+# * "urges"/"asks" credit quoted words but skip no addressee (CALLED);
+# * the -ing form is a participle: SAYING for "say", CALLING for the CALLED verbs, ADDING
+#   for the others that report (a clause after "that"); the URGED verbs and the lemmas in
+#   ``NO_PARTICIPLE`` have none.
+LEMMAS: dict[str, str] = {
+    SAID: """say add stress note insist write explain argue announce state emphasize emphasise claim
+             acknowledge admit suggest predict reply respond reiterate recall maintain confirm deny
+             promise pledge vow complain concede""",
+    TOLD: "tell warn assure advise",
+    URGED: "urge ask",
+    UNDERLINED: """underline underscore observe comment remark caution contend affirm reaffirm demand
+                   estimate testify plead""",
+    JOKED: "joke quip muse scoff snap retort shout mutter chant fume lament",
+    CALLED: "declare tweet call describe accuse continue praise criticize criticise blast slam rail post",
+}
+# Lemmas whose -s form is mostly a noun or no speech in news and speeches ("the claims that",
+# "member states", "his remarks", "maintains peace"): only their past and -ing forms are cues.
+NOUN_TOO = set("""maintain state post rail comment remark claim estimate demand promise pledge note reply
+                  tweet praise chant joke shout snap lament muse quip blast slam""".split())
+# Lemmas whose -ing form is mostly no speech ("continuing talks", "maintaining peace",
+# "a promising start"): no participle cue.
+NO_PARTICIPLE = set("""continue maintain recall confirm promise respond post rail snap estimate demand
+                       observe affirm reaffirm state predict advise assure contend""".split())
+# Lemmas whose -s form reports a bare clause, as the past does: "Smith says C", "C, she adds."
+NEWS_PRESENT = set("say add stress insist write explain argue announce admit deny vow".split())
+_PARTICIPLE_KIND = {SAID: ADDING, TOLD: ADDING, UNDERLINED: ADDING, JOKED: ADDING, CALLED: CALLING}
+
+
+def _lemma_cues() -> list[Cue]:
+    """Every form of every lemma in ``LEMMAS`` with its kind (see the rules above)."""
+    cues: list[Cue] = []
+    for kind, lemmas in LEMMAS.items():
+        for lemma in lemmas.split():
+            base, third, past, ing = inflect(lemma)
+            present = kind if kind != SAID or lemma in NEWS_PRESENT else UNDERLINED
+            if kind == URGED:
+                present = CALLED
+            cues.append(Cue(past, kind))
+            if lemma not in NOUN_TOO:
+                cues.append(Cue(third, present))
+            if lemma == "say":
+                cues += [Cue(base, SAID), Cue(ing, SAYING)]
+            elif kind in _PARTICIPLE_KIND and lemma not in NO_PARTICIPLE:
+                cues.append(Cue(ing, _PARTICIPLE_KIND[kind]))
+    return cues
+
+
+def _cues(kind: str, *phrases: str) -> list[Cue]:
+    """Cues of one kind spelt as phrase patterns."""
+    return [Cue(pattern, kind) for pattern in phrases]
 
 
 CUES: tuple[Cue, ...] = (
-    *_cues(SAID, """said says say added adds stressed stresses noted insisted insists wrote writes explained
-                 explains argued argues announced announces stated emphasized emphasised claimed acknowledged
-                 admitted admits suggested predicted replied responded reiterated recalled maintained
-                 confirmed denied denies promised pledged vowed vows complained conceded"""),
-    *_cues(TOLD, "told tells warned warns assured"),
-    *_cues(URGED, "urged asked"),
-    *_cues(UNDERLINED, """emphasizes emphasises underlined underscored observed commented remarked cautioned
-                     contended affirmed reaffirmed""",
-           "pointed out", "points out", "expressed (?:deep |serious |grave |strong )?(?:concerns?|hope|regret|alarm)"),
-    # "urges" and "asks" are CALLED, unlike "urged" and "asked" (no addressee is skipped).
-    *_cues(CALLED, "urges declared declares asks tweeted called calls described describes accused accuses",
-           "spoke of", "spoken of", "speaks of", "put it", "puts it", "voiced (?:concerns?|hope)",
+    *_lemma_cues(),
+    *_cues(UNDERLINED, "pointed out", "points out",
+           "expressed (?:deep |serious |grave |strong )?(?:concerns?|hope|regret|alarm)"),
+    *_cues(CALLED, "spoke of", "spoken of", "speaks of", "put it", "puts it", "voiced (?:concerns?|hope)",
            "quoted (?:him|her|them|it) as saying", "read(?=\\s*[:,]\\s*[\"“‘'])"),
-    *_cues(SAYING, "saying"),
-    *_cues(ADDING, "adding noting stressing warning insisting arguing explaining"),
-    *_cues(CALLING, "calling describing"),
 )
+# The base forms that are cues: the writer's own voice after "I", "we" or a modal ("I would say").
+BASE_FORMS = frozenset({"say"})
 
 
 def _verbs(*kinds: str) -> frozenset[str]:
@@ -73,9 +166,11 @@ def _verbs(*kinds: str) -> frozenset[str]:
 VERB_PATTERNS = [cue.pattern for cue in CUES if cue.kind not in PARTICIPLE_KINDS]
 PARTICIPLE_PATTERNS = [cue.pattern for cue in CUES if cue.kind in PARTICIPLE_KINDS]
 # May introduce reported speech (an unquoted clause).
-REPORTING = _verbs(SAID, TOLD, UNDERLINED, SAYING, ADDING)
+REPORTING = _verbs(SAID, TOLD, UNDERLINED, JOKED, SAYING, ADDING)
 # Finite verbs whose clause needs no "that", and that can close a sentence ("C, X said.").
 BARE_CLAUSE = _verbs(SAID, TOLD)
+# Finite verbs that introduce a quote with no punctuation between: 'X said "Q"', 'X quipped "Q"'.
+BARE_QUOTE = _verbs(SAID, TOLD, JOKED)
 # Participles whose clause needs no "that".
 BARE_PARTICIPLES = _verbs(SAYING)
 # Take an addressee before what was said: "told reporters", "urged Tokyo".
