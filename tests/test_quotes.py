@@ -426,3 +426,71 @@ def test_manner_adverb_before_that():
     quotes = extract_quotes("Reyes said flatly that the company would not raise wages.")
     q = only(quotes)
     assert q.speaker == "Reyes" and q.text.startswith("the company")
+
+
+# --------------------------------------------------------------------------- noun and prepositional cues
+
+def test_according_to_before_the_clause():
+    q = only(extract_quotes("According to the transport ministry, the ferry will sail again on Monday."))
+    assert (q.kind, q.speaker, q.text) == ("indirect", "the transport ministry", "the ferry will sail again on Monday")
+
+
+def test_according_to_after_the_clause():
+    q = only(extract_quotes("The ferry will sail again on Monday, according to three port officials."))
+    assert (q.kind, q.speaker, q.text) == ("indirect", "three port officials", "The ferry will sail again on Monday")
+
+
+def test_according_to_past_a_relative_clause():
+    q = only(extract_quotes("According to two diplomats, who asked not to be named, the bridge was never inspected."))
+    assert (q.speaker, q.text) == ("two diplomats", "the bridge was never inspected")
+
+
+def test_according_to_a_text_quotes_nobody():
+    assert extract_quotes("According to the Charter, disputes shall be settled by peaceful means.") == []
+    assert extract_quotes("According to the report of the Secretary-General, famine has spread to three provinces.") == []
+
+
+def test_nested_according_to_keeps_the_speaker():
+    q = only(extract_quotes("Mayor Ines Caro said the levy would be scrapped, according to a recording obtained "
+                            "by the newspaper."))
+    assert q.speaker == "Ines Caro" and q.text.startswith("the levy would be scrapped")
+
+
+def test_said_in_a_statement_with_a_long_tail():
+    q = only(extract_quotes("Both ports will reopen next week, the two governments said in a joint statement on "
+                            "Friday after talks between their transport ministers in the northern city of Tromso."))
+    assert (q.speaker, q.text) == ("the two governments", "Both ports will reopen next week")
+
+
+def test_speaker_then_in_a_statement_colon_quote():
+    q = only(extract_quotes('Rep. Dana Whitlock (R-Ohio), in a statement: "This bill is dead on arrival."'))
+    assert (q.kind, q.speaker, q.text) == ("direct", "Dana Whitlock", "This bill is dead on arrival.")
+
+
+def test_possessive_statement_is_its_owner_speaking():
+    q = only(extract_quotes("Lindqvist's statement said the mill would stay open through the winter."))
+    assert (q.kind, q.speaker) == ("indirect", "Lindqvist")
+
+
+def test_in_an_interview_before_the_speaker():
+    q = only(extract_quotes('In an interview with a local radio station, Tomas Berg said the plan was "half-baked".'))
+    assert (q.kind, q.speaker, q.text) == ("partial", "Tomas Berg", "half-baked")
+
+
+def test_possessive_warning_that_quotes_a_fragment():
+    q = only(extract_quotes('Rossi\'s warning that the coast was "left to fend for itself" angered the north.'))
+    assert (q.kind, q.speaker, q.text) == ("partial", "Rossi", "left to fend for itself")
+
+
+def test_named_speaker_repeating_a_claim():
+    q = only(extract_quotes("Senator Hal Brody repeated the claim that the tunnel would cost twice the estimate."))
+    assert (q.kind, q.speaker, q.text) == ("indirect", "Hal Brody", "the tunnel would cost twice the estimate")
+
+
+def test_unowned_claim_is_no_quote():
+    assert extract_quotes("The claim that the tunnel would cost twice the estimate has been widely shared.") == []
+
+
+def test_warning_that_without_an_owner_is_still_a_participle():
+    q = only(extract_quotes("The ministry closed the bay, warning that the storm would strengthen overnight."))
+    assert (q.speaker, q.text) == ("the ministry", "the storm would strengthen overnight")

@@ -49,7 +49,7 @@ def extract_quotes(text: str, registry: SpeakerRegistry | None = None,
 def _may_attribute(doc: QuotedText, m: re.Match) -> bool:
     """A cue that reports no clause ('called', 'urged', 'continued') only credits quoted words:
     without a quote within reach it attributes nothing, and costs a speaker search."""
-    if m.group("prep") or m.group().split()[0] in REPORTING:
+    if m.group("prep") or m.group("noun") or m.group().split()[0] in REPORTING:
         return True
     i = bisect.bisect_left(doc.closes, m.start() - _QUOTE_REACH)
     return i < len(doc.spans) and doc.spans[i].open <= m.end() + _QUOTE_REACH

@@ -7,14 +7,14 @@ import re
 from dataclasses import dataclass
 
 from search.ingest.quotes.content import content_after, content_before
-from search.ingest.quotes.phrases import Mention, mention_at, np_after
+from search.ingest.quotes.phrases import Mention, mention_at, np_after, np_before
 from search.ingest.quotes.sentences import QuotedText
 from search.ingest.quotes.subjects import subject
 from search.ingest.quotes.vocabulary import (
-    ADDRESSEE, BARE_CLAUSE, BARE_PARTICIPLES, BARE_QUOTE, BASE_FORMS, PARTICIPLE_PATTERNS, REPORTING,
-    VERB_PATTERNS,
+    ADDRESSEE, BARE_CLAUSE, BARE_PARTICIPLES, BARE_QUOTE, BASE_FORMS, NOUN_VERBS, OWN_WORDS,
+    PARTICIPLE_PATTERNS, REPORTING, SPEECH_NOUNS, TEXT_HEADS, VERB_PATTERNS,
 )
-from search.ingest.quotes.words import strip_span
+from search.ingest.quotes.words import bare, is_cap, possessive, strip_span
 
 
 def _alternation(words: list[str]) -> str:
@@ -26,12 +26,27 @@ def _alternation(words: list[str]) -> str:
     return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
 
 
-_CUE_FIRSTS = "".join(sorted({w[0] for w in VERB_PATTERNS + PARTICIPLE_PATTERNS} | {"A", "a", "I", "i"}))
-# A speech cue: a verb of the table, a participle, or a prepositional source.
+_CUE_FIRSTS = "".join(sorted({w[0] for w in VERB_PATTERNS + PARTICIPLE_PATTERNS + list(SPEECH_NOUNS)} |
+                            {"A", "a", "I", "i"}))
+# A speech cue: a noun of speech before "that" ("X's warning that"), a verb of the table, a
+# participle, or a prepositional source. The noun is tried first: "warning that" may also be
+# the participle ("..., warning that C"), which is what it is when no speaker owns the noun.
 CUE = re.compile(
-    rf"(?=[{_CUE_FIRSTS}])\b(?:(?P<verb>{_alternation(VERB_PATTERNS)})|(?P<part>{_alternation(PARTICIPLE_PATTERNS)})"
-    r"|(?P<prep>[Aa]ccording to|[Ii]n the words of|[Ii]n an? (?:joint |separate |written )?statement))\b"
+    rf"(?=[{_CUE_FIRSTS}])\b(?:(?P<noun>(?:{'|'.join(SPEECH_NOUNS)})s? that)|(?P<verb>{_alternation(VERB_PATTERNS)})"
+    rf"|(?P<part>{_alternation(PARTICIPLE_PATTERNS)})"
+    r"|(?P<prep>[Aa]ccording to|[Ii]n the words of|[Ii]n an? (?:joint |separate |written |brief )?"
+    r"(?:statement|interview)))\b"
 )
+_PARTICIPLE_WORDS = frozenset(p for p in PARTICIPLE_PATTERNS if p.isalpha())
+# The owner of a speech noun: "Frederiksen's (stark) warning that", "the Kremlin's claim that".
+_OWNER = re.compile(r"(?:'s|’s|s'|s’)\s+(?:[a-z]+\s+)?$")
+# A speaker making the noun their own: "X repeated the claim that", "X issued a stark warning that".
+_NOUN_VERB = re.compile(rf"\b(?:{'|'.join(NOUN_VERBS)})\s+(?:the|a|an|his|her|its|their)\s+(?:[a-z]+\s+)?$")
+# After "X, in a statement": the quote itself ('Sen. Y (D-Minn.), in a statement: "Q"').
+_STATEMENT_QUOTE = re.compile(r"\s*(?:(?:on|late|early)\s+\w+\s*)?[:,]\s*(?=[\"“‘«])")
+_PAREN_END = re.compile(r"\s*\([^()]{1,40}\)\s*$")  # "Sen. Y (D-Minn.)"
+# A relative clause describing a source: "According to X, who asked not to be named, C".
+_SOURCE_RELATIVE = re.compile(r",\s*(?:who|which)\b[^,;]{0,120},")
 _NOT_A_CUE = re.compile(
     r"(?:\b(?:is|was|are|were|be|been|being)\s+(?:\w+ly\s+)?"  # passive: "it is said that"
     r"|\b(?:without|by|of|for|from|before|after|on|upon)\s+)$"  # a gerund: "goes without saying"
@@ -53,10 +68,12 @@ _MORE_CONTENT = re.compile(r"\s*(?:,|that\b)")
 _CONJUNCTION_ONLY = re.compile(r"(?:But|And|Yet|So)\s*,?")
 _OPENING_MARK = re.compile(r"[\"“‘«]")
 # What may follow a closing attribution in its sentence: a time or place ("on Thursday").
-_TAIL_PP = re.compile(r"^\s*(?:(?:on|in|at|to (?:reporters|journalists|the|[A-Z])|during|after|before|late|"
+_TAIL_PP = re.compile(r"^\s*(?:in an? (?:joint |separate |written |brief )?(?:statement|interview)\b"
+                      r"(?:(?!\bthat\b)[^,;:\"“”]){0,160}[.!?]?[\"”’')]*\s*$|"
+                      r"(?:(?:on|in|at|to (?:reporters|journalists|the|[A-Z])|during|after|before|late|"
                       r"earlier|later|last|this|"
                       r"yesterday|today|afterwards|while|via|from|through|again|also|then|repeatedly)"
-                      r"\b[^,;:\"“”]{0,80})?[.!?]?[\"”’')]*\s*$")
+                      r"\b[^,;:\"“”]{0,80})?[.!?]?[\"”’')]*\s*$)")
 _CLOSING_MARKS = "\"”’'»"
 # A manner adverb right after a closing cue: '"Q," he said flatly.', 'C, she wrote sarcastically.'
 _MANNER = re.compile(r"\s*[a-z]{3,}ly\b(?!\s+(?:that|to)\b)")
@@ -88,19 +105,26 @@ def attribution(doc: QuotedText, m: re.Match) -> Attribution | None:
     left = doc.last_close(s_start, m.start())
     left = max(left, text.rfind(";", left, m.start()) + 1)
     verb = m.group().split()[0]
+    participle = bool(m.group("part"))
+    if m.group("noun"):
+        noun = _noun_attribution(text, m, left, s_start, s_end)
+        if noun is not None or verb not in _PARTICIPLE_WORDS:
+            return noun
+        participle = True  # "..., warning that C"
     if not _speech_use(text, left, m.start(), verb):
         return None
-    att = Attribution(m.group(), m.start(), m.end(), None, inherits=bool(m.group("part")),
+    end = m.start() + len(verb) if m.group("noun") else m.end()
+    att = Attribution(text[m.start():end], m.start(), end, None, inherits=participle,
                       reports=verb in REPORTING)
     if att.inherits:
-        att.after = content_after(text, m.end(), s_end, verb, needs_that=verb not in BARE_PARTICIPLES)
+        att.after = content_after(text, att.cue_end, s_end, verb, needs_that=verb not in BARE_PARTICIPLES)
         return att
     if verb == "quoted":
         return _quoted_as_saying(text, att, left, s_start)
-    mention = subject(text, left, m.start())
+    mention = _owner_of_words(text, subject(text, left, m.start()))
     if mention is None and _COORDINATED.search(text, max(left, m.start() - 30), m.start()):
         att.inherits = True  # "X called it "q" and said ...": X's
-        att.after = content_after(text, m.end(), s_end, verb, needs_that=verb not in BARE_CLAUSE)
+        att.after = content_after(text, att.cue_end, s_end, verb, needs_that=verb not in BARE_CLAUSE)
         return att
     if mention is None:
         inverted = _inverted(text, m, s_start, s_end)
@@ -114,8 +138,8 @@ def attribution(doc: QuotedText, m: re.Match) -> Attribution | None:
         att.reports = False  # "what I have stated", "we have added X to Y"
     if _AS_END.search(text, left, mention.start):
         att.as_clause, att.reports = True, False
-        comma = text.find(",", m.end(), s_end)
-        att.after = strip_span(text, comma + 1 if comma >= 0 else m.end(), s_end, " \t\n,.")
+        comma = text.find(",", att.cue_end, s_end)
+        att.after = strip_span(text, comma + 1 if comma >= 0 else att.cue_end, s_end, " \t\n,.")
         return att
     _place_content(text, att, s_start, s_end, verb)
     return att
@@ -184,17 +208,69 @@ def _inverted(text: str, m: re.Match, s_start: int, s_end: int) -> tuple[Mention
     return mention, content_before(text, s_start, end)
 
 
+def _named(mention: Mention | None, pronoun: bool = False) -> bool:
+    """A speaker the text names: a person, a capitalised body ('the Kremlin'), or (if allowed)
+    a pronoun standing for one."""
+    if mention is None:
+        return False
+    if mention.kind == "person" or pronoun and mention.kind == "pronoun" and mention.gender in ("m", "f"):
+        return True
+    return mention.kind == "group" and any(is_cap(w) for w in mention.text.split()) and \
+        mention.name not in TEXT_HEADS
+
+
+def _noun_attribution(text: str, m: re.Match, left: int, s_start: int, s_end: int) -> Attribution | None:
+    """``X's warning that C`` / ``X repeated the claim that C``: X's clause, only if X is named."""
+    noun = m.group().split()[0]
+    owner = _OWNER.search(text, max(left, m.start() - 30), m.start())
+    if owner is not None:
+        mention = np_before(text, left, owner.start())
+        if not _named(mention):
+            return None
+        # The noun phrase as subject ("X's warning that C drew ...") leaves the clause's end open.
+        reports = bool(text[s_start:mention.start].strip(" \t\n\"“”‘’'"))
+    else:
+        verb = _NOUN_VERB.search(text, max(left, m.start() - 40), m.start())
+        if verb is None:
+            return None
+        mention = subject(text, left, verb.start())
+        if not _named(mention, pronoun=True):
+            return None
+        reports = True
+    att = Attribution(noun, m.start(), m.start() + len(noun), mention, reports=reports)
+    att.after = strip_span(text, m.end(), s_end)
+    return att
+
+
+def _owner_of_words(text: str, mention: Mention | None) -> Mention | None:
+    """``Greer's statement said``: the owner of the statement speaks."""
+    if mention is None or mention.kind != "group" or mention.name not in OWN_WORDS:
+        return mention
+    words = list(re.finditer(r"\S+", text[mention.start:mention.end]))
+    for k, word in enumerate(words[:-1]):
+        if possessive(word.group()) and bare(words[k + 1].group()) == mention.name:
+            end = mention.start + word.end() - (1 if word.group().endswith(("s'", "s’")) else 2)
+            owner = np_before(text, mention.start, end)
+            return owner if _named(owner) else mention
+    return mention
+
+
 def _prep_attribution(text: str, m: re.Match, s_start: int, s_end: int) -> Attribution | None:
     """``According to X, ...`` (content after the comma) or ``..., according to X.``;
     ``In a statement(, issued ...), X "..."``: X is the subject after the comma."""
-    if "statement" in m.group():
+    if m.group().lower().startswith("in a"):
         return _statement_attribution(text, m, s_start, s_end)
     mention = np_after(text, m.end() + 1, s_end)
     if mention is None or not _SOURCE_END.match(text, mention.end):
         return None  # "according to official information published by ..."
+    if mention.kind == "group" and mention.name in TEXT_HEADS:
+        return None  # "according to the Charter": a text cited, nobody quoted
     cue = m.group().lower()
     att = Attribution(m.group(), m.start(), m.end(), mention, reports=cue == "according to")
     comma = text.find(",", mention.end, s_end)
+    relative = _SOURCE_RELATIVE.match(text, comma) if comma >= 0 else None
+    if relative is not None:
+        comma = relative.end() - 1  # "According to X, who ..., C"
     head = text[s_start:m.start()].strip()
     if not head or _CONJUNCTION_ONLY.fullmatch(head):
         if comma >= 0:
@@ -211,8 +287,10 @@ def _prep_attribution(text: str, m: re.Match, s_start: int, s_end: int) -> Attri
 def _statement_attribution(text: str, m: re.Match, s_start: int, s_end: int) -> Attribution | None:
     """``In a statement, X "..."``; not ``In a statement, the ministry said``, where the verb is
     the cue."""
-    if text[s_start:m.start()].strip():
-        return None  # "X said in a statement": the verb is the cue
+    head = text[s_start:m.start()].rstrip()
+    if head:
+        # "X said in a statement": the verb is the cue; only "X, in a statement: "Q"" is this one's
+        return _named_statement(text, m, s_start, s_end, head)
     comma = text.find(",", m.end(), s_end)
     if comma < 0:
         return None
@@ -223,4 +301,21 @@ def _statement_attribution(text: str, m: re.Match, s_start: int, s_end: int) -> 
         return None
     att = Attribution(m.group(), m.start(), m.end(), mention)
     att.after = strip_span(text, mention.end, s_end)
+    return att
+
+
+def _named_statement(text: str, m: re.Match, s_start: int, s_end: int, head: str) -> Attribution | None:
+    """``Sen. Y (D-Minn.), in a statement: "Q"``: the phrase before the comma speaks the quote."""
+    quote = _STATEMENT_QUOTE.match(text, m.end(), s_end)
+    if not head.endswith(",") or quote is None:
+        return None
+    end = s_start + len(head) - 1
+    paren = _PAREN_END.search(text, s_start, end)
+    if paren is not None:
+        end = paren.start()
+    mention = np_before(text, s_start, end)
+    if mention is None or mention.kind in ("pronoun", "self") or text[s_start:mention.start].strip():
+        return None
+    att = Attribution(m.group(), m.start(), m.end(), mention)
+    att.after = strip_span(text, quote.end(), s_end)
     return att

@@ -30,6 +30,8 @@ _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _NOT_MODIFIERS = CONNECTORS | DETERMINERS | ADVERBS | NON_CLAUSE_START | CAP_STOP | set(PRONOUNS) | \
     {"said", "says", "told", "added", "also", "just", "even", "very", "really", "its", "who"}
 _OBJECT_PRONOUNS = ("him", "them", "her")  # never the subject of a cue
+_NUMERALS = {"two", "three", "four"}  # determiners a definite article may precede
+_DEFINITES = {"the", "its", "his", "her", "their", "our", "my", "these", "those"}
 _JOINS = {"of", "for"}  # "Minister of Defense", "Secretary for Foreign Affairs"
 _BACK = 160  # how far a speaker phrase may reach
 # Titles of a person, not of an institution: "Minister", not "House" or "Press".
@@ -85,6 +87,8 @@ def _walk_back(text: str, toks: list[re.Match], i: int) -> int | None:
             pass
         elif low in DETERMINERS:
             first = j
+            if low in _NUMERALS and j > 0 and bare(toks[j - 1].group()) in _DEFINITES:
+                first = j - 1  # "the two countries"
             break
         if _np_word(word) or low in PROSE_PARTICLES:
             first = j

@@ -346,3 +346,25 @@ what whom whose there thank thanks goodbye hello how why where when whether if a
 cannot can't won't wouldn't shouldn't couldn't didn't doesn't don't isn't aren't wasn't weren't many
 much more also only again frankly
 """.split())
+
+# --------------------------------------------------------------------------- noun and prepositional cues
+
+# Nouns of speech that report a clause after "that" when their speaker is named: "X's warning
+# that C", "X repeated the claim that C" ("the claim that C" alone names nobody).
+SPEECH_NOUNS = ("warning", "claim", "assertion", "insistence", "contention", "argument", "pledge",
+                "promise", "vow", "charge", "accusation", "allegation", "suggestion", "prediction")
+# Verbs whose subject makes such a noun its own: "X repeated the claim that C".
+NOUN_VERBS = ("repeated", "reiterated", "made", "renewed", "issued", "echoed", "voiced", "repeats",
+              "reiterates", "makes", "renews", "issues")
+# Nouns of a source's own words: "X's statement said" is X speaking.
+OWN_WORDS = {"statement", "communique", "communiqué", "readout", "letter", "post", "tweet"}
+# Heads of texts that are no speakers: "according to the Charter", "according to the report
+# of the Secretary-General" cite a text, they quote nobody.
+TEXT_HEADS = set("""
+charter charters treaty treaties convention conventions resolution resolutions report reports article
+articles law laws constitution covenant covenants declaration declarations protocol protocols agreement
+agreements accord accords statute statutes provision provisions principle principles programme program
+agenda rule rules records record bible koran quran scripture scriptures plan plans code doctrine
+definition definitions paragraph paragraphs chapter chapters clause clauses text texts document documents
+decision decisions act acts
+""".split())
