@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from search.config import load_config  # noqa: E402
-from search.service.request import SearchRequest  # noqa: E402
 from search.service.searching import SearchService  # noqa: E402
 
 SHARED = ROOT.parent / "shared"

@@ -1,7 +1,5 @@
 """The analyzer: offsets, stemming, folding, acronyms, markup, and exact phrases."""
 
-from pathlib import Path
-
 import pytest
 from whoosh import fields
 from whoosh.filedb.filestore import RamStorage

@@ -17,7 +17,7 @@ from search.service.request import SearchRequest
 from search.service.searching import SearchService
 from search.engine.whoosh.store import BuildInProgress, IndexStore
 
-from .conftest import ROOT, SEED, speeches, write_config
+from .conftest import ROOT, speeches, write_config
 
 
 def search(config, q, unit="documents"):

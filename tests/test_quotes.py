@@ -8,7 +8,7 @@ import pytest
 
 from search.ingest.quotes import evaluate as quote_eval
 from search.ingest.quotes import Quote, extract_quotes
-from search.ingest.speakers import Person, SpeakerRegistry
+from search.ingest.speakers import SpeakerRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "tests" / "gold"

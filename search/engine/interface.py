@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from search.ingest.units import Prepared
@@ -259,5 +259,3 @@ class BuildContext(Protocol):
 
     def __exit__(self, *exc) -> None: ...
 
-
-EngineFactory = Callable[..., Engine]

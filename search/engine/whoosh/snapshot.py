@@ -19,7 +19,6 @@ import heapq
 import time
 from collections import Counter
 from functools import lru_cache
-from typing import Iterator
 
 from whoosh import query as wq
 
