@@ -7,7 +7,7 @@
   a turn of a transcript);
 * ``partial``: a quoted fragment woven into the reporter's own sentence
   (``concerns that China's efforts "to undermine the rules-based order"``);
-* ``indirect``: a reported clause without quotation marks
+* ``reported``: a reported clause without quotation marks
   (``Blinken said Tokyo and Washington will ...``). A reported clause that
   contains a quoted fragment is reported as the fragment only, as the gold
   annotation does.
@@ -19,25 +19,38 @@ over 200 M characters.
 
 The stages, each a module, in the order ``assemble.extract_quotes`` runs them:
 
+* ``marks``: quoted spans, from every style of quote mark (two-character marks such as
+  ````Q''`` read as one; titles and handles in marks, ``"Meet the Press"``, are no quotes);
 * ``transcripts``: speaker-labelled turns (``SECRETARY BLINKEN: ...``);
-* ``marks``: quoted spans, from every style of quote mark;
 * ``sentences``: sentence bounds that no quote crosses;
-* ``attribution``: each cue verb (``vocabulary.CUES``) with its speaker phrase
-  (``subjects``, ``phrases``) and the content it introduces (``content``);
+* ``attribution``: each cue (``vocabulary.CUES``: verbs generated from lemmas, nouns of
+  speech, ``according to``) with its speaker phrase (``subjects``, ``phrases``) and the
+  content it introduces (``content``);
 * ``quoted`` and ``reported``: quoted spans and unquoted clauses as quotes;
 * ``resolve``: speaker phrases as names, in text order.
 
 Speaker policy. Names are resolved to the fullest form the document or the
 registry knows (``Austin`` -> ``Lloyd Austin``). Pronouns go to the most recent
 matching antecedent (a person for he/she, an institution for it, a group for
-they). Collective sources stay collective (``the ministers``, ``the Foreign
-Ministry``) and are never handed to the last named person; when the document
-names a body that met or was convened (``convened the U.S.-Japan Security
-Consultative Committee``), ``the ministers``/``the joint statement``/``it``
-resolve to that body. In a speech (``document_speaker`` given), first-person
-attributions (``I said``, ``my delegation``) are the document speaker's; a
-quote with no attribution at all is credited to nobody (None), because in
-speeches such quotes are mostly titles, slogans or cited texts.
+they), never to the subject of the clause they report (``Medicaid, he says,
+pays ...``). A description resolves to the person introduced with its title
+(``the Republican governor`` -> Gov. Tom Rakestraw, ``the CNN host`` -> CNN's
+Dana Bash) or, for an epithet (``the mum-of-three``), to the person last named;
+one a story opens on and names later (``A red-faced roads minister joked ...``,
+then ``Julian Stroud, 52, ...``) is that person. Other descriptions stay as the
+text words them, with their prepositional phrases (``a spokesperson for Gov.
+Laura Kelly``, ``A court filing in a related lawsuit``); so do polls, surveys,
+reports and records in news, and groups (``Europeans say``). Collective sources
+stay collective (``the ministers``, ``the Foreign Ministry``) and are never
+handed to the last named person; when the document names a body that met or was
+convened (``convened the U.S.-Japan Security Consultative Committee``), ``the
+ministers``/``the joint statement``/``it`` resolve to that body. A text never
+speaks (``the Charter says``, ``according to the treaty``). In a speech
+(``document_speaker`` given), first-person attributions (``I said``, ``my
+delegation``) are the document speaker's, and nothing is credited to a report or
+the Assembly either; a quote with no attribution at all is credited to nobody
+(None), because in speeches such quotes are mostly titles, slogans or cited
+texts, and an unattributed reported clause is dropped.
 
 ``evaluate`` scores the extraction against hand-made gold quotes
 (``python -m search.ingest.quotes.evaluate``).

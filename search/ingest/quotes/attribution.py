@@ -6,37 +6,57 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search.ingest.quotes.content import content_after, content_before
-from search.ingest.quotes.phrases import Mention, mention_at, np_after, np_before
+from search.ingest.quotes.content import DATELINE, LEAD_PP, content_after, content_before, skip_addressee
+from search.ingest.quotes.phrases import Mention, abstract, mention_at, np_after, np_before, postmodified_after
 from search.ingest.quotes.sentences import QuotedText
-from search.ingest.quotes.subjects import subject
+from search.ingest.quotes.subjects import bare_end, subject
 from search.ingest.quotes.vocabulary import (
-    ADDRESSEE, BARE_CLAUSE, BARE_PARTICIPLES, BARE_QUOTE, BASE_FORMS, NOUN_VERBS, OWN_WORDS,
-    PARTICIPLE_PATTERNS, REPORTING, SPEECH_NOUNS, TEXT_HEADS, VERB_PATTERNS,
+    ADDRESSEE, AS_QUOTE_ONLY, BARE_CLAUSE, BARE_PARTICIPLES, BARE_QUOTE, BASE_FORMS, BEFORE_QUOTE_ONLY, FINDING,
+    FINDINGS, NOUN_VERBS, OWN_WORDS, PARTICIPLE_PATTERNS, PLURAL_FORMS, QUIPPING, REPORTING, SPEECH_NOUNS,
+    TEXT_HEADS, VERB_PATTERNS,
 )
-from search.ingest.quotes.words import bare, is_cap, possessive, strip_span
+from search.ingest.quotes.words import bare, is_cap, possessive, strip_span, trie
 
 
-def _alternation(words: list[str]) -> str:
-    """Alternatives grouped by first letter, so the regex engine rejects most positions at once
-    (three times faster than a flat alternation over 200 M characters)."""
-    by_first: dict[str, list[str]] = {}
-    for word in words:
-        by_first.setdefault(word[0], []).append(word[1:])
-    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items()))
+# Prepositional sources: "according to X", "in the words of X", "In a statement, X ...".
+_PREPOSITIONAL = ["according to", "in the words of"] + [
+    f"in {article} {manner}{what}" for article in ("a", "an")
+    for manner in ("", "joint ", "separate ", "written ", "brief ") for what in ("statement", "interview")]
+# What each spelling of a cue is: a verb of the table, a participle, a base form (a cue only
+# after a plural subject), a noun of speech before "that" ("X's warning that"), or a
+# prepositional source. A verb wins over a base form of the same spelling.
+_SORTS: dict[str, str] = {
+    **{f"{noun}{plural} that": "noun" for noun in SPEECH_NOUNS for plural in ("", "s")},
+    **{cue: "prep" for phrase in _PREPOSITIONAL for cue in (phrase, phrase.capitalize())},
+    **dict.fromkeys(PLURAL_FORMS, "base"), **dict.fromkeys(PARTICIPLE_PATTERNS, "part"),
+    **dict.fromkeys(VERB_PATTERNS, "verb"),
+}
+# Any cue spelling, as a whole word (not "so-called", not "'s said"); one lookbehind, no
+# lookahead: the fastest form measured.
+CUE = re.compile(rf"(?<![\w’'-]){trie(list(_SORTS))}\b")
+_PLURAL_BEFORE = re.compile(r"(?:s|men|people|[Tt]hey) $")  # "Critics argue", "fishermen say", "they insist"
+_QUOTE_AFTER = re.compile(r"\s*[:,]\s*[\"“‘']")  # 'The placard read: "..."'
+_AS_QUOTE_AFTER = re.compile(r"[^.;!?\"“”]{0,120}?\bas\s+[\"“‘']")  # 'referred to it as "a coupon"'
 
 
-_CUE_FIRSTS = "".join(sorted({w[0] for w in VERB_PATTERNS + PARTICIPLE_PATTERNS + list(SPEECH_NOUNS)} |
-                            {"A", "a", "I", "i"}))
-# A speech cue: a noun of speech before "that" ("X's warning that"), a verb of the table, a
-# participle, or a prepositional source. The noun is tried first: "warning that" may also be
-# the participle ("..., warning that C"), which is what it is when no speaker owns the noun.
-CUE = re.compile(
-    rf"(?=[{_CUE_FIRSTS}])\b(?:(?P<noun>(?:{'|'.join(SPEECH_NOUNS)})s? that)|(?P<verb>{_alternation(VERB_PATTERNS)})"
-    rf"|(?P<part>{_alternation(PARTICIPLE_PATTERNS)})"
-    r"|(?P<prep>[Aa]ccording to|[Ii]n the words of|[Ii]n an? (?:joint |separate |written |brief )?"
-    r"(?:statement|interview)))\b"
-)
+def cue_sort(text: str, m: re.Match) -> str | None:
+    """What a cue match is ("verb", "part", "base", "noun" or "prep"), or None where it is no
+    cue: a base form after no plural subject ('we argue'), 'read' before no quote."""
+    sort = _SORTS[m.group()]
+    if sort == "base" and not _PLURAL_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+        return None
+    if m.group() in BEFORE_QUOTE_ONLY and not _QUOTE_AFTER.match(text, m.end()) or \
+            m.group() in AS_QUOTE_ONLY and not _AS_QUOTE_AFTER.match(text, m.end()):
+        return None
+    return sort
+
+
+def cues(text: str, start: int = 0, end: int | None = None) -> list[re.Match]:
+    """The cue matches in ``text[start:end]``."""
+    found = CUE.finditer(text, start, len(text) if end is None else end)
+    return [m for m in found if cue_sort(text, m) is not None]
+
+
 _PARTICIPLE_WORDS = frozenset(p for p in PARTICIPLE_PATTERNS if p.isalpha())
 # The owner of a speech noun: "Frederiksen's (stark) warning that", "the Kremlin's claim that".
 _OWNER = re.compile(r"(?:'s|’s|s'|s’)\s+(?:[a-z]+\s+)?$")
@@ -44,7 +64,6 @@ _OWNER = re.compile(r"(?:'s|’s|s'|s’)\s+(?:[a-z]+\s+)?$")
 _NOUN_VERB = re.compile(rf"\b(?:{'|'.join(NOUN_VERBS)})\s+(?:the|a|an|his|her|its|their)\s+(?:[a-z]+\s+)?$")
 # After "X, in a statement": the quote itself ('Sen. Y (D-Minn.), in a statement: "Q"').
 _STATEMENT_QUOTE = re.compile(r"\s*(?:(?:on|late|early)\s+\w+\s*)?[:,]\s*(?=[\"“‘«])")
-_PAREN_END = re.compile(r"\s*\([^()]{1,40}\)\s*$")  # "Sen. Y (D-Minn.)"
 # A relative clause describing a source: "According to X, who asked not to be named, C".
 _SOURCE_RELATIVE = re.compile(r",\s*(?:who|which)\b[^,;]{0,120},")
 _NOT_A_CUE = re.compile(
@@ -57,24 +76,29 @@ _RHETORICAL = re.compile(  # "may I say", "I would say", "let me say": the speak
 )
 # The end of a source named after "according to": punctuation or words that describe it.
 _SOURCE_END = re.compile(
-    r"\s*(?:[,.;:)(—–]|$|(?:familiar|close|who|which|speaking|briefed|involved|cited|quoted|in|at|from|"
-    r"on|with)\b)"
+    r"\s*(?:[,.;:)(—–]|$|(?:familiar|close|who|which|speaking|in|at|from|on|with|\w+ed|seen|given|shown)\b)"
 )
 _COORDINATED = re.compile(r"(?:^|[\s,])(?:and|but)\s+(?:also\s+|then\s+|later\s+)?$")  # "... and said"
 _RELATIVE_END = re.compile(r"\b(?:what|which)\s+$")  # "what X said": no report
 _PERFECT_END = re.compile(r"\b(?:has|have|had)\s+$")  # "we have added": no speech
-_AS_END = re.compile(r"\b[Aa]s\s+$")  # "As X said, ..."
+_AS_END = re.compile(r"\b[Aa]s\s+$")  # "As X said, ...", "..., as X warned that C": background
 _MORE_CONTENT = re.compile(r"\s*(?:,|that\b)")
+_INVERTED_END = re.compile(r"\s*(?:[,.;:!?\"”’)—–]|$)")  # "..., said Blinken." / ", said X, a ..."
+_WITH_END = re.compile(r"\bwith\s+$")  # "..., with X adding"
+_QUESTION_BEFORE = re.compile(r"[?!][\"”’'»]\s+$")  # a quoted question or exclamation ends just before
 _CONJUNCTION_ONLY = re.compile(r"(?:But|And|Yet|So)\s*,?")
 _OPENING_MARK = re.compile(r"[\"“‘«]")
-# What may follow a closing attribution in its sentence: a time or place ("on Thursday").
+# What may follow a closing attribution in its sentence: a time or place ("on Thursday"), and
+# a participle phrase (", holding up a chart").
 _TAIL_PP = re.compile(r"^\s*(?:in an? (?:joint |separate |written |brief )?(?:statement|interview)\b"
                       r"(?:(?!\bthat\b)[^,;:\"“”]){0,160}[.!?]?[\"”’')]*\s*$|"
                       r"(?:(?:on|in|at|to (?:reporters|journalists|the|[A-Z])|during|after|before|late|"
                       r"earlier|later|last|this|"
                       r"yesterday|today|afterwards|while|via|from|through|again|also|then|repeatedly)"
-                      r"\b[^,;:\"“”]{0,80})?[.!?]?[\"”’')]*\s*$)")
+                      r"\b[^,;:\"“”]{0,80})?(?:,\s*[a-z]+ing\b[^;:\"“”]{0,120})?[.!?]?[\"”’')]*\s*$)")
 _CLOSING_MARKS = "\"”’'»"
+# Nothing, or only a participle phrase, after a closing cue: '"Q," she replied, laughing.'
+_PARTICIPLE_TAIL = re.compile(r"(?:\s*,\s*[a-z]+ing\b[^;:\"“”]{0,120})?[\s.!?\"”’')]*")
 # A manner adverb right after a closing cue: '"Q," he said flatly.', 'C, she wrote sarcastically.'
 _MANNER = re.compile(r"\s*[a-z]{3,}ly\b(?!\s+(?:that|to)\b)")
 _LOOK_BACK = 40  # how far back passive and rhetorical uses are looked for
@@ -99,29 +123,37 @@ def attribution(doc: QuotedText, m: re.Match) -> Attribution | None:
     """What one cue attributes: its speaker and the content before or after it; None when
     the word is no speech cue here ('it goes without saying', 'may I say')."""
     text = doc.text
+    sort = cue_sort(text, m)
+    verb = m.group().split()[0]
+    if sort in ("verb", "part", "base") and not _speech_use(text, 0, m.start(), verb):
+        return None  # before the costlier look at the sentence: most "say"s of a speech are "I say"
     s_start, s_end = doc.sentences.bounds(m.start())
-    if m.group("prep"):
+    if _QUESTION_BEFORE.search(text, max(0, s_start - 4), s_start):  # '"Why?" Smith asked.': one sentence
+        s_start = doc.sentences.bounds(s_start - 3)[0]
+    if sort == "prep":
         return _prep_attribution(text, m, s_start, s_end)
     left = doc.last_close(s_start, m.start())
     left = max(left, text.rfind(";", left, m.start()) + 1)
-    verb = m.group().split()[0]
-    participle = bool(m.group("part"))
-    if m.group("noun"):
+    dateline = DATELINE.match(text, left, m.start())  # "BRUSSELS — Europeans say ..."
+    left = dateline.end() if dateline else left
+    participle = sort == "part"
+    if sort == "noun":
         noun = _noun_attribution(text, m, left, s_start, s_end)
-        if noun is not None or verb not in _PARTICIPLE_WORDS:
+        if noun is not None or verb not in _PARTICIPLE_WORDS or not _speech_use(text, left, m.start(), verb):
             return noun
         participle = True  # "..., warning that C"
-    if not _speech_use(text, left, m.start(), verb):
-        return None
-    end = m.start() + len(verb) if m.group("noun") else m.end()
+    end = m.start() + len(verb) if sort == "noun" else m.end()
     att = Attribution(text[m.start():end], m.start(), end, None, inherits=participle,
                       reports=verb in REPORTING)
     if att.inherits:
         att.after = content_after(text, att.cue_end, s_end, verb, needs_that=verb not in BARE_PARTICIPLES)
+        att.mention = _participle_subject(text, left, m.start())
         return att
     if verb == "quoted":
         return _quoted_as_saying(text, att, left, s_start)
     mention = _owner_of_words(text, subject(text, left, m.start()))
+    if mention is not None and not _fits(verb, mention):
+        return None
     if mention is None and _COORDINATED.search(text, max(left, m.start() - 30), m.start()):
         att.inherits = True  # "X called it "q" and said ...": X's
         att.after = content_after(text, att.cue_end, s_end, verb, needs_that=verb not in BARE_CLAUSE)
@@ -142,7 +174,22 @@ def attribution(doc: QuotedText, m: re.Match) -> Attribution | None:
         att.after = strip_span(text, comma + 1 if comma >= 0 else att.cue_end, s_end, " \t\n,.")
         return att
     _place_content(text, att, s_start, s_end, verb)
+    if verb in QUIPPING and (att.before is None or text[att.before[1] - 1] not in _CLOSING_MARKS):
+        return None  # "the claims that ...": only '"Q," she claims.' is a cue
     return att
+
+
+def _fits(verb: str, mention: Mention) -> bool:
+    """No abstraction ('The timing of the statement suggests'); a study, poll or record for
+    'found'/'shows', a plural subject for a base form ('Critics argue'), a person for a
+    noun-like -s form ('he jokes')."""
+    if abstract(mention):
+        return False
+    if verb in FINDING:
+        return mention.kind in ("group", "role") and mention.name in FINDINGS
+    if verb in PLURAL_FORMS:
+        return mention.gender == "pl" and mention.kind in ("group", "pronoun")
+    return verb not in QUIPPING or mention.kind in ("person", "pronoun", "role")
 
 
 def _place_content(text: str, att: Attribution, s_start: int, s_end: int, verb: str) -> None:
@@ -151,22 +198,41 @@ def _place_content(text: str, att: Attribution, s_start: int, s_end: int, verb: 
     manner = _MANNER.match(rest)
     if manner:
         rest = rest[manner.end():]
-    tail = _tail_start(text, s_start, att.mention.start)
+    tail = _tail_start(text, s_start, att.mention.start if att.mention.lead is None else att.mention.lead)
     if tail is not None:
         after_quote = text[tail - 1] in _CLOSING_MARKS
         object_only = verb in ADDRESSEE and len(rest.split()) <= 6 and " that " not in rest
-        closing = _TAIL_PP.match(rest) if verb in BARE_QUOTE else not rest.strip(" .!?\"”’')")
+        closing = _TAIL_PP.match(rest) if verb in BARE_QUOTE else _PARTICIPLE_TAIL.fullmatch(rest)
         if closing or after_quote and not _MORE_CONTENT.match(rest) or object_only:
             att.before = content_before(text, s_start, tail)
             return
-        if rest.lstrip().startswith(","):
-            att.before = content_before(text, s_start, tail)
+        if _past_object(text, att.cue_end, s_end, verb).startswith(","):
+            att.before = content_before(text, s_start, tail)  # "C1, he told the Times, C2"
     att.after = content_after(text, att.cue_end, s_end, verb, needs_that=verb not in BARE_CLAUSE)
+
+
+def _past_object(text: str, pos: int, s_end: int, verb: str) -> str:
+    """The sentence after a cue, past its addressee and an adverbial ('the Times in an interview')."""
+    if verb in ADDRESSEE:
+        pos = skip_addressee(text, pos, s_end)
+    pp = LEAD_PP.match(text, pos, s_end)
+    if pp is not None and pp.group().rstrip().endswith(","):
+        return "," + text[pp.end():s_end]  # the adverbial takes its comma along
+    return text[pp.end() if pp else pos:s_end].lstrip()
+
+
+def _participle_subject(text: str, left: int, cue_start: int) -> Mention | None:
+    """``..., with their spokeswoman Priya Sandhu adding: "Q"``: a participle with its own
+    subject; any other inherits its clause's (None here)."""
+    np = np_before(text, left, cue_start, common=True)
+    if np is None or not _WITH_END.search(text, max(left, np.start - 6), np.start):
+        return None
+    return np
 
 
 def _speech_use(text: str, left: int, cue_start: int, verb: str) -> bool:
     """Not passive ('it is said'), not a gerund ('without saying'), not the speaker's own
-    rhetoric ('may I say', 'I would say')."""
+    rhetoric ('may I say', 'I would say'): the few words just before the cue tell."""
     lo = max(left, cue_start - _LOOK_BACK)
     return not _NOT_A_CUE.search(text, lo, cue_start) and not (
         (verb == "says" or verb in BASE_FORMS) and _RHETORICAL.search(text, lo, cue_start))
@@ -201,9 +267,12 @@ def _inverted(text: str, m: re.Match, s_start: int, s_end: int) -> tuple[Mention
         return None
     after = text[m.end():s_end]
     skip = len(after) - len(after.lstrip())
-    mention = np_after(text, m.end() + skip, s_end)
+    mention = np_after(text, m.end() + skip, s_end, common=True)
     if mention is None or mention.kind in ("pronoun", "self"):
         return None
+    mention = postmodified_after(text, mention, s_end)
+    if abstract(mention) or not _INVERTED_END.match(text, mention.end):
+        return None  # "..., confirmed the correctness of the principle that ..."
     end = s_start + len(before) - (1 if before[-1] in ",—–" else 0)
     return mention, content_before(text, s_start, end)
 
@@ -260,10 +329,12 @@ def _prep_attribution(text: str, m: re.Match, s_start: int, s_end: int) -> Attri
     ``In a statement(, issued ...), X "..."``: X is the subject after the comma."""
     if m.group().lower().startswith("in a"):
         return _statement_attribution(text, m, s_start, s_end)
-    mention = np_after(text, m.end() + 1, s_end)
+    mention = np_after(text, m.end() + 1, s_end, common=True)
+    if mention is not None:
+        mention = postmodified_after(text, mention, s_end)
     if mention is None or not _SOURCE_END.match(text, mention.end):
         return None  # "according to official information published by ..."
-    if mention.kind == "group" and mention.name in TEXT_HEADS:
+    if mention.kind in ("group", "role") and mention.name in TEXT_HEADS:
         return None  # "according to the Charter": a text cited, nobody quoted
     cue = m.group().lower()
     att = Attribution(m.group(), m.start(), m.end(), mention, reports=cue == "according to")
@@ -272,7 +343,7 @@ def _prep_attribution(text: str, m: re.Match, s_start: int, s_end: int) -> Attri
     if relative is not None:
         comma = relative.end() - 1  # "According to X, who ..., C"
     head = text[s_start:m.start()].strip()
-    if not head or _CONJUNCTION_ONLY.fullmatch(head):
+    if not head or _CONJUNCTION_ONLY.fullmatch(head) or head.endswith(":"):  # "Here's the thing: according to"
         if comma >= 0:
             att.after = strip_span(text, comma + 1, s_end)
     elif head.endswith(","):
@@ -297,7 +368,7 @@ def _statement_attribution(text: str, m: re.Match, s_start: int, s_end: int) -> 
     skip = len(text[comma + 1:s_end]) - len(text[comma + 1:s_end].lstrip())
     mention = np_after(text, comma + 1 + skip, s_end)
     mark = _OPENING_MARK.search(text, mention.end, s_end) if mention is not None else None
-    if mention is None or CUE.search(text, mention.end, mark.start() if mark else s_end):
+    if mention is None or cues(text, mention.end, mark.start() if mark else s_end):
         return None
     att = Attribution(m.group(), m.start(), m.end(), mention)
     att.after = strip_span(text, mention.end, s_end)
@@ -309,11 +380,7 @@ def _named_statement(text: str, m: re.Match, s_start: int, s_end: int, head: str
     quote = _STATEMENT_QUOTE.match(text, m.end(), s_end)
     if not head.endswith(",") or quote is None:
         return None
-    end = s_start + len(head) - 1
-    paren = _PAREN_END.search(text, s_start, end)
-    if paren is not None:
-        end = paren.start()
-    mention = np_before(text, s_start, end)
+    mention = np_before(text, s_start, bare_end(text, s_start, s_start + len(head) - 1))
     if mention is None or mention.kind in ("pronoun", "self") or text[s_start:mention.start].strip():
         return None
     att = Attribution(m.group(), m.start(), m.end(), mention)

@@ -10,7 +10,7 @@ from search.ingest.quotes.vocabulary import ADDRESSEE, DETERMINERS, MONTHS_DAYS
 from search.ingest.quotes.words import TOKEN, bare, is_cap, strip_span
 
 # A news dateline opening the first sentence: "KYIV, Ukraine (AP) — ", "CAIRO, Feb 27 (Reuters) - ".
-_DATELINE = re.compile(
+DATELINE = re.compile(
     rf"[{UPPERCASE}][{UPPERCASE} .'-]+(?:,[^()\n—–-]{{1,30}})?\s*(?:\([\w .]{{1,30}}\))?\s*[—–-]+\s+"
 )
 # Up to a complementiser "that" within the clause: "told reporters on Thursday that ".
@@ -19,13 +19,16 @@ _THAT = re.compile(r"([^,;:\"“”‘’.?!]{0,100}?)\bthat\s+")
 _INTRODUCED = re.compile(r"[^\"“”‘’:.;!?]{1,60}?[:,]\s*(?=[\"“‘'«])")
 # An adverbial between a forward cue and its clause: "on Thursday", "in a statement",
 # "at a news conference", "to reporters".
-_LEAD_PP = re.compile(
+LEAD_PP = re.compile(
     r"\s*(?:(?:on|last|this|late on|early on|earlier on|late|early)\s+(?:[A-Z]\w+|week|night|month|year)|"
     r"in an? (?:joint |separate |written |brief )?(?:statement|interview|speech|letter|post|tweet|video|"
     r"address|email|op-ed|briefing)|at an? [\w\s’'-]{0,40}?(?:conference|briefing|summit|meeting|"
     r"event|rally|forum|hearing)|to (?:reporters|journalists|the press))\s*,?\s*"
 )
 _MANNER = re.compile(r"[a-z]{3,}ly")  # "said flatly that C"
+# An addressee and what the warning or telling was about: "federal officials about defects".
+_OBJECT_PP = re.compile(r"\s*(?:[\w'’-]+\s+){0,3}(?:about|of|against|over|to)\b")
+_ADVERBIAL_WORDS = 8
 _OPENING_MARKS = ("\"", "“", "‘", "'", "«")
 _CONTENT_EDGES = " \t\n,—–-"  # trimmed off content before an attribution
 # First words of what stands between a cue and "that" when it is an adverbial.
@@ -41,7 +44,7 @@ _ADDRESSEE_WORDS = {"us", "him", "her", "them", "me", "you", "reporters", "journ
 
 def content_before(text: str, s_start: int, end: int) -> tuple[int, int]:
     """The sentence up to ``end``, after any dateline."""
-    dateline = _DATELINE.match(text, s_start, end)
+    dateline = DATELINE.match(text, s_start, end)
     return strip_span(text, dateline.end() if dateline else s_start, end, _CONTENT_EDGES)
 
 
@@ -62,24 +65,29 @@ def content_after(text: str, pos: int, s_end: int, verb: str, needs_that: bool) 
         return None
     skip = lead
     if verb in ADDRESSEE:
-        skip = _skip_addressee(text, pos + lead, s_end) - pos
-    pp = _LEAD_PP.match(text, pos + skip)
+        skip = skip_addressee(text, pos + lead, s_end) - pos
+        if _OBJECT_PP.match(text, pos + skip, s_end):
+            return None  # "warned federal officials about defects": what about, not what was said
+    pp = LEAD_PP.match(text, pos + skip)
     if pp:
         skip = pp.end() - pos
     return strip_span(text, pos + skip, s_end)
 
 
 def _adverbial(mid: str) -> bool:
+    """'on Thursday in a statement': a short adverbial, not a clause ('at least three more ... and')."""
     words = mid.split()
-    return bool(words) and (words[0].lower() in _ADVERBIAL_OPENERS or _MANNER.fullmatch(words[0]) is not None)
+    return 0 < len(words) <= _ADVERBIAL_WORDS and "and" not in words and \
+        (words[0].lower() in _ADVERBIAL_OPENERS or _MANNER.fullmatch(words[0]) is not None)
 
 
-def _skip_addressee(text: str, pos: int, hi: int) -> int:
-    """Past the addressee of 'told': 'reporters', 'the BBC', 'state radio'."""
-    for tok in TOKEN.finditer(text, pos, hi):
+def skip_addressee(text: str, pos: int, hi: int) -> int:
+    """Past the addressee of 'told': 'reporters', 'the BBC', 'state radio' (a determiner only
+    first: in 'told reporters the bridge ...' the clause has begun)."""
+    for k, tok in enumerate(TOKEN.finditer(text, pos, hi)):
         word = tok.group()
         low = bare(word)
-        if low in DETERMINERS or low in _ADDRESSEE_WORDS or (is_cap(word) and low not in MONTHS_DAYS):
+        if not k and low in DETERMINERS or low in _ADDRESSEE_WORDS or (is_cap(word) and low not in MONTHS_DAYS):
             pos = tok.end()
         else:
             break

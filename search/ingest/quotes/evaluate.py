@@ -4,7 +4,8 @@
     python -m search.ingest.quotes.evaluate tests/gold/*.yaml          # several gold files, pooled
 
 A gold file (see shared/eval/seed-gold.yaml) lists ``quotes`` with a verbatim
-``text``, a ``speaker``, a ``kind`` (direct | partial | indirect) and optionally
+``text``, a ``speaker``, a ``kind`` (direct | partial | reported; ``indirect``, the
+annotators' older word, is read as reported) and optionally
 ``also_accept`` (other speaker names that are right too). ``text_file`` (relative
 to the gold file) names the article when TEXT_FILE is not given, and
 ``document_speaker`` is passed on for speeches.
@@ -13,7 +14,7 @@ A prediction matches a gold quote when their character spans overlap by at least
 half of their union, so a quote found with or without its final comma still
 counts; matching is one-to-one, best overlap first. Speakers are compared
 case-insensitively. Scores are given for extraction alone and for extraction
-with the right speaker, overall and per kind group (direct+partial, indirect).
+with the right speaker, overall and per kind group (direct+partial, reported).
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from search.ingest.quotes.assemble import extract_quotes
 from search.ingest.quotes.quote import Quote
 from search.ingest.speakers import SpeakerRegistry
 
-GROUPS = {"direct+partial": ("direct", "partial"), "indirect": ("indirect",)}
+GROUPS = {"direct+partial": ("direct", "partial"), "reported": ("reported",)}
+# Gold files may name reported speech by its older name.
+GOLD_KINDS = {"indirect": "reported"}
 MIN_OVERLAP = 0.5
 
 
@@ -49,6 +52,7 @@ def load_gold(gold_path: str | Path, text_path: str | Path | None = None) -> tup
         if found < 0:
             raise ValueError(f"{gold_path}: gold text not in {text_path}: {item['text'][:60]!r}")
         item["start"], item["end"] = found, found + len(item["text"])
+        item["kind"] = GOLD_KINDS.get(item.get("kind"), item.get("kind"))
         pos = found
     return data, text
 

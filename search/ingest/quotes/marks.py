@@ -1,4 +1,8 @@
-"""Quote marks: the quoted spans of a text, paired from straight, curly, low and angle marks."""
+"""Quote marks: the quoted spans of a text, paired from straight, curly, low and angle marks.
+
+Two-character marks (````Q''``, ``''Q''``) are first rewritten as one curly mark and a space,
+and the marks around names (a show's ``"Meet the Press"``, a handle ``"@name"``) are blanked:
+the later stages read this same-length text, the quotes keep the original's words."""
 
 from __future__ import annotations
 
@@ -20,6 +24,16 @@ _BEFORE_SINGLE_OPEN = " \t\n\r([—–-"
 _BEFORE_OPEN = "([{—–-/"
 _AFTER_CLOSE = ",.;:!?)]}—–-"
 _SINGLE_CLOSE_WINDOW = 8  # closing single marks tried per opening one
+# Double marks typed as two characters: ``Q'' (old wire copy, TeX) and ''Q''.
+_TWO_CHARACTER_MARKS = re.compile(r"``|''")
+# Short words a title leaves in lower case: "State of the Union", "Straight Talk with ...".
+_TITLE_SMALL_WORDS = {"a", "an", "the", "of", "for", "and", "or", "to", "in", "on", "at", "by", "with", "from"}
+_TITLE_MAX_WORDS = 10
+# Words before a Title Case quote that make it a coined phrase someone used, not a name:
+# 'an "Asian NATO"', 'called him "Senator Spreadsheet"', 'branded it as "Project Fear"'.
+_PHRASE_BEFORE = re.compile(r"\b(?:an?|it|him|her|them|as)\s*$", re.I)
+# Words before a title that may keep a final comma inside its marks: 'on "Meet the Press,"'.
+_TITLE_BEFORE = re.compile(r"(?:\b(?:on|in|of)|['’]s)\s*$")
 
 
 @dataclass
@@ -44,6 +58,56 @@ def quote_spans(text: str, skip: list[tuple[int, int]]) -> list[Span]:
         return doubles
     inner = [d for d in doubles if not _inside(d.open, singles)]
     return sorted(singles + inner, key=lambda s: s.open)
+
+
+def single_marks(text: str) -> str:
+    """The text with each two-character double mark as one curly mark and a space, the space
+    on the far side of the words: ``''Q,'' he`` -> `` “Q,”  he``; same length, same offsets."""
+    if "''" not in text and "``" not in text:
+        return text
+    out = list(text)
+    for m in _TWO_CHARACTER_MARKS.finditer(text):
+        pos = m.start()
+        before = text[pos - 1] if pos else " "
+        after = text[pos + 2] if pos + 2 < len(text) else " "
+        opening = m.group() == "``" or (before.isspace() or before in _BEFORE_OPEN) and not after.isspace()
+        out[pos:pos + 2] = [" ", "“"] if opening else ["”", " "]
+    return "".join(out)
+
+
+def names_in_marks(text: str, spans: list[Span]) -> list[Span]:
+    """Quoted spans that name something instead of quoting anyone: a title in Title Case with
+    no sentence punctuation ("Meet the Press", "State of the Union"; a final comma only after
+    'on', 'in', 'of' or a possessive: 'on "Morning Edition," she said') or a handle ("@name")."""
+    return [s for s in spans if _handle(text[s.start:s.end]) or _title(text, s)]
+
+
+def _handle(words: str) -> bool:
+    """'@harbourwatch', '#NoTolls'."""
+    return words[:1] in "@#" and " " not in words
+
+
+def _title(text: str, span: Span) -> bool:
+    """Two to ten words in Title Case, no sentence punctuation, not a coined phrase."""
+    if _PHRASE_BEFORE.search(text, max(0, span.open - 6), span.open):
+        return False
+    words = text[span.start:span.end]
+    if words.endswith(",") and _TITLE_BEFORE.search(text, max(0, span.open - 6), span.open):
+        words = words[:-1]
+    parts = words.split()
+    if not 2 <= len(parts) <= _TITLE_MAX_WORDS or any(c in words for c in ",.;:!?"):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w in _TITLE_SMALL_WORDS for w in parts) and \
+        parts[0][:1].isupper()
+
+
+def blank_marks(text: str, spans: list[Span]) -> str:
+    """The text with the marks of ``spans`` replaced by spaces (same length)."""
+    out = list(text)
+    for span in spans:
+        out[span.open] = " "
+        out[span.close - 1] = " "
+    return "".join(out)
 
 
 def in_ranges(pos: int, ranges: list[tuple[int, int]]) -> bool:

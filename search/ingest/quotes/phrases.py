@@ -7,24 +7,30 @@ import re
 from dataclasses import dataclass
 
 from search.ingest.names import ADDRESS_FORMS, PROSE_PARTICLES
+from search.ingest.quotes.content import DATELINE
 from search.ingest.quotes.vocabulary import (
-    ADVERBS, CAP_STOP, CONNECTORS, DETERMINERS, FEMALE_NAMES, FEMININE, FIRST_PERSON, GEO, MASCULINE,
-    NON_CLAUSE_START, NP_MODS, NP_NOUNS, ORG_HEADS, PRONOUNS, SINGULAR_ROLES, SURNAME_TITLES, TITLES,
+    ADVERBS, CAP_STOP, CONNECTORS, DETERMINERS, FEMALE_NAMES, FEMININE, FINDINGS, FIRST_PERSON, GEO,
+    IRREGULAR_PARTICIPLES, MASCULINE, NON_CLAUSE_START, NP_MODS, NP_NOUNS, OCCASIONS, ORG_HEADS, PREPOSITIONS,
+    PRONOUNS, SINGULAR_ROLES, SURNAME_TITLES, TITLES,
 )
 from search.ingest.quotes.words import TOKEN, bare, is_cap, possessive
 
 # A time phrase between speaker and cue: "X on Thursday said", "X earlier this week told".
-_TIME_BEFORE = re.compile(
+TIME_BEFORE = re.compile(
     r"(?:\s*,)?\s+(?:(?:late |early |earlier |later )?on\s+(?:[A-Z][a-z]+day|[A-Z][a-z]+\.? \d{1,2})|"
     r"(?:earlier |later )?(?:last|this) (?:week|month|year|weekend)|yesterday|today|tonight)\s*,?\s*$"
 )
-# What may precede a sentence's subject: a discourse word, or an opening participle clause
-# ("Speaking in Tokyo, ...").
+# What may precede a sentence's subject: a dateline, a discourse word, an opening participle clause
+# ("Speaking in Tokyo, ..."), an opening prepositional phrase ("Outside the chamber, ...") or
+# an adverb and its comma ("Earlier, ...").
 _SUBJECT_LEAD = re.compile(
     r"(?:(?:But|And|Yet|So|Meanwhile|However|Still|When|While|After|Before|As|Since|Although|Though|"
-    r"If|Once)\s*,?\s+|[A-Z][a-z]+(?:ing|ed)\s[^,.;\n]{0,80},\s+)?"
+    r"If|Once)\s*,?\s+|[A-Z][a-z]+(?:ing|ed)\s[^,.;\n]{0,80},\s+|"
+    rf"(?:{'|'.join(p.capitalize() for p in sorted(PREPOSITIONS))})\s[^,.;\n]{{0,60}},\s+|"
+    rf"(?:[A-Z][a-z]+ly|{'|'.join(w.capitalize() for w in sorted(CAP_STOP) if w.isalpha())}),\s+)?"
 )
 _COMMA = re.compile(r",\s*")
+_DEMONSTRATIVE = re.compile(r"(?:That|This)\s+(?=[a-z])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 # Lowercase words that never qualify a speaker noun: function words, pronouns, cue words.
 _NOT_MODIFIERS = CONNECTORS | DETERMINERS | ADVERBS | NON_CLAUSE_START | CAP_STOP | set(PRONOUNS) | \
@@ -34,6 +40,20 @@ _NUMERALS = {"two", "three", "four"}  # determiners a definite article may prece
 _DEFINITES = {"the", "its", "his", "her", "their", "our", "my", "these", "those"}
 _JOINS = {"of", "for"}  # "Minister of Defense", "Secretary for Foreign Affairs"
 _BACK = 160  # how far a speaker phrase may reach
+_COMMON_NOUN = re.compile(r"[a-z][a-z-]+[a-z]")
+# Endings of abstract nouns, which head no speaker phrase: "the correctness", "the timing".
+_ABSTRACT = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ing", "ism", "ship", "ure")
+_COMMON_REACH = 6  # words from a determiner to its common noun: "The Chicago Ledger editorial board"
+# A preposition joining a description to its complement: "a spokesperson for ...", "a source
+# close to ...", "one senior official in ...".
+_POSTMODIFYING = r"(?:of|for|in|at|by|from|near|close to|with|on|within|among|across|inside|outside)"
+_POSTMODIFIER_BEFORE = re.compile(rf"\b{_POSTMODIFYING}\s+$")
+_POSTMODIFIER_AFTER = re.compile(rf"\s+{_POSTMODIFYING}\s+")
+# The names listed before the last one: "Spain, Italy and " (Portugal).
+_LISTED = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*"
+_LIST_BEFORE = re.compile(rf"(?:(?:{_LISTED}, )+(?:{_LISTED},? (?:and|or) )?|{_LISTED},? (?:and|or) )$")
+_LIST_WORDS = re.compile(r"[A-Z][\w.'’-]*")
+_LIST_END = re.compile(r"\s(?:and|or)\s")  # a list ends "... and Portugal"
 # Titles of a person, not of an institution: "Minister", not "House" or "Press".
 _PERSONAL_TITLES = TITLES - ORG_HEADS
 
@@ -48,12 +68,19 @@ class Mention:
     kind: str  # person | role | group | pronoun | self
     name: str = ""  # person: the name words; role/group: the head noun
     gender: str | None = None  # "m" | "f" | "it" | "pl"
+    lead: int | None = None  # where the whole speaker phrase starts, appositives before the name included
 
 
-def np_before(text: str, lo: int, hi: int) -> Mention | None:
-    """The noun phrase ending at ``hi`` (adverbs like 'also' skipped), at most ~160 chars back."""
+def joined(head: Mention, end: int, text: str) -> Mention:
+    """``head`` widened to ``end``: a description with its postmodifiers keeps its head's kind."""
+    return Mention(text[head.start:end], head.start, end, head.kind, head.name, head.gender)
+
+
+def np_before(text: str, lo: int, hi: int, common: bool = False) -> Mention | None:
+    """The noun phrase ending at ``hi`` (adverbs like 'also' skipped), at most ~160 chars back;
+    ``common`` also takes a determiner and any common noun ('the crowd', 'a heckler')."""
     base = max(lo, hi - _BACK)
-    time = _TIME_BEFORE.search(text, base, hi)
+    time = TIME_BEFORE.search(text, base, hi)
     if time is not None:
         hi = time.start()
     toks = list(TOKEN.finditer(text, base, hi))
@@ -67,8 +94,42 @@ def np_before(text: str, lo: int, hi: int) -> Mention | None:
         return mention_at(text, toks[i].start(), toks[i].end())
     first = _walk_back(text, toks, i)
     if first is None:
+        first = _common_back(toks, i) if common else None
+        if first is None:
+            return None
+    return mention_at(text, toks[first].start(), toks[i].end(), common)
+
+
+def _common_back(toks: list[re.Match], i: int) -> int | None:
+    """``the CNN host``, ``another pal``, ``29 percent``: a common noun after a determiner and a
+    few modifiers; a plural needs none ('Local fishermen')."""
+    head = toks[i].group()
+    if not _common_noun(head):
         return None
-    return mention_at(text, toks[first].start(), toks[i].end())
+    first = i
+    for j in range(i - 1, max(-1, i - _COMMON_REACH), -1):
+        word = toks[j].group()
+        if bare(word) in DETERMINERS or word.isdigit():
+            return j
+        if not (_modifier(word) or _np_word(word) or _COMMON_NOUN.fullmatch(word) and word not in _NOT_MODIFIERS):
+            break  # "a related lawsuit", "the CNN host"
+        first = j
+    return first if head.endswith(("s", "men")) else None
+
+
+def _common_noun(word: str) -> bool:
+    """A lower-case word that may head a noun phrase: not a function word, adverb or participle."""
+    return _COMMON_NOUN.fullmatch(word) is not None and word not in _NOT_MODIFIERS and \
+        word not in IRREGULAR_PARTICIPLES and not word.endswith(("ly", "ed"))
+
+
+def abstract(mention: Mention) -> bool:
+    """A description headed by an abstract noun, which speaks for nobody ('The timing of the
+    statement suggests', 'a violation of ...'), unless a known source ('a filing', 'the
+    administration')."""
+    head = mention.name
+    return mention.kind in ("role", "group") and head.endswith(_ABSTRACT) and head.islower() and \
+        head in mention.text and head not in NP_NOUNS and head not in FINDINGS and head not in ORG_HEADS
 
 
 def _walk_back(text: str, toks: list[re.Match], i: int) -> int | None:
@@ -90,8 +151,8 @@ def _walk_back(text: str, toks: list[re.Match], i: int) -> int | None:
             if low in _NUMERALS and j > 0 and bare(toks[j - 1].group()) in _DEFINITES:
                 first = j - 1  # "the two countries"
             break
-        if _np_word(word) or low in PROSE_PARTICLES:
-            first = j
+        if _np_word(word) or low in PROSE_PARTICLES or word in "/&" and j and is_cap(toks[j - 1].group()):
+            first = j  # "Register/Mediacom", "Procter & Gamble"
         elif _modifier(word) and modifiers < 2 and (low[0].isdigit() or not is_cap(toks[first].group())):
             first = j
             modifiers += 1
@@ -102,11 +163,12 @@ def _walk_back(text: str, toks: list[re.Match], i: int) -> int | None:
 
 
 def _modifier(word: str) -> bool:
-    """A lowercase word that may qualify a speaker noun: 'developing nations', '7th Fleet'."""
+    """A lowercase word that may qualify a speaker noun: 'developing nations', '7th Fleet'; not an
+    adverb, nor a past tense ('Vieira expressed appreciation') unless a known modifier."""
     low = word.lower()
-    if _ORDINAL.fullmatch(low):
+    if _ORDINAL.fullmatch(low) or low in NP_MODS:
         return True
-    return word.isalpha() and word.islower() and len(word) > 2 and not low.endswith("ly") and \
+    return word.isalpha() and word.islower() and len(word) > 2 and not low.endswith(("ly", "ed")) and \
         low not in _NOT_MODIFIERS
 
 
@@ -120,21 +182,23 @@ def _head_word(word: str) -> bool:
     return is_cap(word) or bare(word) in NP_NOUNS
 
 
-def np_after(text: str, pos: int, hi: int) -> Mention | None:
-    """The noun phrase starting at ``pos`` (``said Richard Rossow, a ...`` -> Richard Rossow)."""
+def np_after(text: str, pos: int, hi: int, common: bool = False) -> Mention | None:
+    """The noun phrase starting at ``pos`` (``said Richard Rossow, a ...`` -> Richard Rossow);
+    ``common`` also takes a determiner and any common noun ('a draft')."""
     toks = list(TOKEN.finditer(text, pos, min(hi, pos + _BACK)))
     if not toks:
         return None
     word = toks[0].group()
-    if word.lower() in PRONOUNS or word.lower() in FIRST_PERSON:
-        return mention_at(text, toks[0].start(), toks[0].end())
+    possessive_her = word.lower() == "her" and len(toks) > 1 and toks[1].group()[0].isalpha()
+    if (word.lower() in PRONOUNS or word.lower() in FIRST_PERSON) and not possessive_her:
+        return mention_at(text, toks[0].start(), toks[0].end())  # not "Her predecessor, ..."
     last = None
     for k, tok in enumerate(toks):
         w = tok.group()
         low = bare(w)
         if k and "\n" in text[toks[k - 1].end():tok.start()]:
             break
-        if _head_word(w):
+        if _head_word(w) or common and k and bare(toks[0].group()) in DETERMINERS and _common_noun(w):
             last = k
         elif _np_word(w) or low in PROSE_PARTICLES or (k == 0 and low in DETERMINERS) or _modifier(w):
             continue
@@ -145,11 +209,45 @@ def np_after(text: str, pos: int, hi: int) -> Mention | None:
             break
     if last is None:
         return None
-    return mention_at(text, toks[0].start(), toks[last].end())
+    return mention_at(text, toks[0].start(), toks[last].end(), common)
 
 
-def mention_at(text: str, start: int, end: int) -> Mention | None:
-    """Classify a phrase: person (a name survives title stripping), role, group or pronoun."""
+def postmodified_before(text: str, lo: int, np: Mention) -> Mention:
+    """The description ``np`` completes, if any: ``a spokesperson for`` + ``Gov. Laura Kelly``,
+    ``her critics in`` + ``the party leadership``; a person stays themselves."""
+    while True:
+        np = _with_list(text, lo, np)
+        prep = _POSTMODIFIER_BEFORE.search(text, max(lo, np.start - 12), np.start)
+        head = np_before(text, lo, prep.start(), common=True) if prep else None
+        if head is None or head.kind not in ("role", "group") or text[head.end:prep.start()].strip():
+            return np
+        np = joined(head, np.end, text)
+
+
+def _with_list(text: str, lo: int, np: Mention) -> Mention:
+    """A name with the names listed before it: "Spain, Italy and " + "Portugal"."""
+    listed = _LIST_BEFORE.search(text, max(lo, np.start - 80), np.start) if is_cap(np.text.split()[0]) else None
+    if listed is None or not all(is_cap(w) for w in _LIST_WORDS.findall(listed.group())) or \
+            not _LIST_END.search(f"{listed.group()} {np.text}"):
+        return np
+    return Mention(text[listed.start():np.end], listed.start(), np.end, np.kind, np.name, "pl")
+
+
+def postmodified_after(text: str, np: Mention, hi: int) -> Mention:
+    """``one senior official`` + ``in the chancellor's office``: a description with the
+    prepositional phrases that follow it (a name takes none)."""
+    while np.kind in ("role", "group"):
+        prep = _POSTMODIFIER_AFTER.match(text, np.end, hi)
+        tail = np_after(text, prep.end(), hi, common=True) if prep else None
+        if tail is None or tail.kind in ("pronoun", "self") or tail.name in OCCASIONS:
+            return np
+        np = joined(np, tail.end, text)
+    return np
+
+
+def mention_at(text: str, start: int, end: int, common: bool = False) -> Mention | None:
+    """Classify a phrase: person (a name survives title stripping), role, group or pronoun;
+    ``common`` classifies a phrase headed by any common noun as a role or a group."""
     phrase = text[start:end]
     low = phrase.lower()
     if low in PRONOUNS:
@@ -159,17 +257,21 @@ def mention_at(text: str, start: int, end: int) -> Mention | None:
     words = phrase.split()
     while words and bare(words[-1]) in CONNECTORS:
         words.pop()
-    if not words or not _head_word(words[-1]):
+    if not words or not (_head_word(words[-1]) or common and _common_noun(words[-1])):
         return None
     if len(words) == 2 and bare(words[0]) in ADDRESS_FORMS and bare(words[1]) in TITLES:
         return None  # "Mr. President": the person addressed
-    name, title = name_and_title(words)
-    if name:
-        return Mention(phrase, start, end, "person", " ".join(name), _gender(title + name[:1]))
     joint = next((k for k, w in enumerate(words[1:], 1) if w in _JOINS), None)
+    described = joint is not None and words[joint - 1].islower()  # "a spokesperson for Gov. Ida Lund"
+    name, title = ([], []) if described else name_and_title(words)
+    if name and not (bare(words[0]) == "the" and not title):  # "the Greens", "the Jusos": a group
+        return Mention(phrase, start, end, "person", " ".join(name), _gender(words[:len(words) - len(name) + 1]))
     head = bare(words[joint - 1] if joint else words[-1])
-    plural = head.endswith("s") and head not in ORG_HEADS and head not in GEO
-    if not plural and (head in SINGULAR_ROLES or head in _PERSONAL_TITLES):
+    plural = (head.endswith("s") and not head.endswith("ss") or head.endswith(("men", "people"))) and \
+        head not in ORG_HEADS and head not in GEO
+    # an unknown common noun is a person described ("the mum-of-three", "a heckler"), not a study
+    unknown = common and _common_noun(words[-1]) and head not in NP_NOUNS and head not in FINDINGS
+    if not plural and (head in SINGULAR_ROLES or head in _PERSONAL_TITLES or unknown):
         return Mention(phrase, start, end, "role", head, _gender(words))
     return Mention(phrase, start, end, "group", head, "pl" if plural else "it")
 
@@ -185,18 +287,25 @@ def name_and_title(words: list[str]) -> tuple[list[str], list[str]]:
         name = name[:name.index("of")]
     if any(bare(w) in ORG_HEADS or bare(w) in NP_NOUNS or bare(w) in NP_MODS for w in name):
         return [], title
-    if not name or all(bare(w) in GEO or w.isupper() and len(w) <= 5 for w in name):
+    if not name or all(_place(bare(w)) or w.isupper() and len(w) <= 5 for w in name):
         return [], title
     if any(bare(w) in ORG_HEADS for w in title) and not any(bare(w) in _PERSONAL_TITLES for w in title):
         return [], title
     return name, title
 
 
+def _place(low: str) -> bool:
+    """A place or its people: 'Japan', 'European', 'Europeans'."""
+    return low in GEO or low.endswith("s") and low[:-1] in GEO
+
+
 def _before_affiliation(words: list[str]) -> list[str]:
-    """``Bonnie Glaser of the German Marshall Fund`` -> ``Bonnie Glaser`` (not after a title)."""
-    for k, word in enumerate(words[1:], 1):
+    """``Bonnie Glaser of the German Marshall Fund`` -> ``Bonnie Glaser`` (not after a title, and
+    only before 'the' or a place: 'Chamber of Commerce' is one name)."""
+    for k, word in enumerate(words[1:-1], 1):
         prev = bare(words[k - 1])
-        if word == "of" and is_cap(words[k - 1]) and prev not in TITLES and prev not in ORG_HEADS:
+        if word == "of" and is_cap(words[k - 1]) and prev not in TITLES and prev not in ORG_HEADS and \
+                (words[k + 1] == "the" or bare(words[k + 1]) in GEO):
             return words[:k]
     return words
 
@@ -239,8 +348,10 @@ def _gender(words: list[str]) -> str | None:
 
 def sentence_subject(text: str, start: int, limit: int) -> Mention | None:
     """The noun phrase opening a sentence (after a discourse word), if it ends before ``limit``."""
-    m = _SUBJECT_LEAD.match(text, start)
-    np = np_after(text, m.end(), min(limit, m.end() + 100))
+    dateline = DATELINE.match(text, start, limit)
+    m = _SUBJECT_LEAD.match(text, dateline.end() if dateline else start)
+    m = _DEMONSTRATIVE.match(text, m.end()) or m  # "That doctor, Harold Bixby, laughs"
+    np = np_after(text, m.end(), min(limit, m.end() + 100), common=True)
     if np is None or np.end >= limit:
         return None
     appos = _COMMA.match(text, np.end)
@@ -248,4 +359,6 @@ def sentence_subject(text: str, start: int, limit: int) -> Mention | None:
         named = np_after(text, appos.end(), min(limit, appos.end() + 60))
         if named is not None and named.kind == "person" and text.startswith(",", named.end):
             return named
-    return np
+    # a description of nobody in particular ("The bill") is no antecedent
+    return np if np.kind in ("person", "pronoun") or np.name in NP_NOUNS or np.name in ORG_HEADS or \
+        not _common_noun(np.text.split()[-1]) else None

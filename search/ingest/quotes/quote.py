@@ -14,7 +14,7 @@ class Quote:
     start: int
     end: int
     text: str
-    kind: str  # "direct" | "partial" | "indirect"
+    kind: str  # "direct" | "partial" | "reported" (search.fields.KINDS)
     speaker: str | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None

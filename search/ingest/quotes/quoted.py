@@ -6,11 +6,12 @@ from __future__ import annotations
 import bisect
 import re
 
-from search.ingest.quotes.attribution import CUE, Attribution
+from search.ingest.quotes.attribution import Attribution, cues
 from search.ingest.quotes.marks import Span
-from search.ingest.quotes.phrases import np_before
+from search.ingest.quotes.phrases import Mention, np_before
 from search.ingest.quotes.quote import Draft
 from search.ingest.quotes.sentences import QuotedText
+from search.ingest.quotes.subjects import bare_end, subject
 from search.ingest.quotes.vocabulary import BARE_QUOTE
 from search.ingest.quotes.words import strip_span
 
@@ -23,6 +24,12 @@ _THAT_WORD = re.compile(r"\bthat\b")
 _THAT_BEFORE = re.compile(r"\bthat\s*$")  # 'X said that "q"': a fragment
 _PUNCTUATION_BEFORE = re.compile(r"[:,]\s*$")  # 'X said: "Q"', 'X said, "Q"'
 _CLOSING_MARKS = "\"”’'»"
+# Between a cue and a quote it introduces bare: nothing, a colon, or other such quotes.
+_QUOTES_BETWEEN = re.compile(r"\s*[:,]?\s*(?:[\"“][^\"“”\n]{1,200}[\"”]\s*(?:,|and|or)?\s*)*")
+_COLON_HEAD = 160  # how long a speaker phrase before a colon may be
+_ROUNDUP_WORDS = 8  # words between a roundup's name and its colon ("The Atlantic Review", "on X")
+# A past tense and its short object before a colon: "intervened:", "pressed him:", "shot back:".
+_VERB_BEFORE_COLON = re.compile(r"\b(?:[a-z]+ed|shot|hit|struck|wrote)\b(?:\s+(?:him|her|them|back|in|out))?\s*:$")
 _EXACT_EDGES = " \t\n,.;:—–-"  # trimmed off an attribution's content to compare it with a quote
 
 
@@ -50,13 +57,38 @@ def _direct(doc: QuotedText, span: Span, near: list[Attribution]) -> Draft | Non
     for att in near:
         if att.before is not None and _exactly(text, att.before, span) or \
                 att.after is not None and _exactly(text, att.after, span) and _introduces(text, att, span) or \
-                _resumes(text, att, span) or not head and _introduces_paragraph(text, att, span):
+                _resumes(text, att, span) or not head and _introduces_paragraph(text, att, span) or \
+                _utterance_after(text, att, span):
             return Draft(span.start, span.end, "direct", att.mention, att.cue)
-    if head.endswith(":") and len(head) < 120:
-        np = np_before(text, s_start, s_start + len(head) - 1)
-        if np is not None and np.kind != "pronoun" and not text[s_start:np.start].strip():
-            return Draft(span.start, span.end, "direct", np, None)
+    if head.endswith(":") and len(head) < _COLON_HEAD:
+        speaker = _colon_speaker(text, s_start, s_start + len(head) - 1)
+        if speaker is not None:
+            return Draft(span.start, span.end, "direct", speaker, None)
     return None
+
+
+def _utterance_after(text: str, att: Attribution, span: Span) -> bool:
+    """``the crowd chanted "Dump him!"``, ``shouted "Truss!" and "Forty billion!"``: a whole
+    utterance (a capital, a final stop inside the marks) right after a cue, more text after it."""
+    return att.cue.split()[0] in BARE_QUOTE and att.cue_end <= span.open and \
+        _QUOTES_BETWEEN.fullmatch(text, att.cue_end, span.open) is not None and \
+        text[span.start].isupper() and text[span.end - 1] in ".!?"
+
+
+def _colon_speaker(text: str, start: int, colon: int) -> Mention | None:
+    """Who speaks a quote after a colon with no cue: ``Duvall: "Q"``; a roundup's ``Jonah
+    Pressler, The Atlantic Review: "Q"`` or ``Sen. Y (R-S.C.), on X: "Q"`` (the phrase before the
+    first comma); ``the Speaker intervened: "Q"``, ``Bash pressed him: "Q"`` (the verb's subject)."""
+    np = np_before(text, start, colon, common=True)
+    if np is not None and np.kind != "pronoun" and not text[start:np.start].strip():
+        return np
+    comma = text.find(",", start, colon)
+    if comma > 0 and len(text[comma:colon].split()) <= _ROUNDUP_WORDS:
+        np = np_before(text, start, bare_end(text, start, comma))
+        if np is not None and np.kind in ("person", "group") and not text[start:np.start].strip():
+            return np
+    verb = _VERB_BEFORE_COLON.search(text, start, colon + 1)
+    return subject(text, start, verb.start()) if verb else None
 
 
 def _resumes(text: str, att: Attribution, span: Span) -> bool:
@@ -66,7 +98,7 @@ def _resumes(text: str, att: Attribution, span: Span) -> bool:
     end = max(att.cue_end, att.mention.end)
     between = text[end:span.open]
     return 0 <= len(between) < 80 and _RESUME.fullmatch(between) is not None and \
-        not _THAT_WORD.search(between) and CUE.search(between) is None
+        not _THAT_WORD.search(between) and not cues(between)
 
 
 def _introduces_paragraph(text: str, att: Attribution, span: Span) -> bool:

@@ -6,31 +6,43 @@ from __future__ import annotations
 import bisect
 import re
 
-from search.ingest.quotes.attribution import Attribution
+from search.ingest.quotes.attribution import Attribution, cues
 from search.ingest.quotes.quote import Draft
 from search.ingest.quotes.sentences import QuotedText
-from search.ingest.quotes.vocabulary import NON_CLAUSE_START
+from search.ingest.quotes.vocabulary import FINDING, NON_CLAUSE_START, REPORTING
 from search.ingest.quotes.words import strip_span
 
-# A finite verb: an auxiliary, a past tense (regular or common irregular), or a present
-# tense -s form followed by a typical object or particle.
+# A finite verb: an auxiliary, a past tense (regular or common irregular), a present tense
+# -s form followed by a typical object or particle, or any word after a subject pronoun.
+_AUXILIARY = r"is|are|was|were|will|would|could|should|can|may|might|must|has|have|had|did|does|do|shall|\w+n't|cannot"
+_PAST = (r"\w{2,}ed|fell|made|took|gave|got|came|went|saw|knew|thought|found|left|felt|kept|held|brought|began|"
+         r"ran|won|lost|met|paid|sent|spent|built|stood|meant|led|rose|grew|drew|broke|spoke|chose|became|sold|"
+         r"bought|fought|sought|struck|fled|withdrew")
 _FINITE = re.compile(
-    r"\b(?:is|are|was|were|will|would|could|should|can|may|might|must|has|have|had|did|does|do|shall|"
-    r"\w+n't|cannot|\w{2,}ed|fell|made|took|gave|got|came|went|saw|knew|thought|found|left|felt|kept|held|"
-    r"brought|began|ran|won|lost|met|paid|sent|spent|built|stood|meant|led|rose|grew|drew|broke|spoke|chose|"
-    r"became|sold|bought|fought|sought|struck|fled|withdrew|"
-    r"\w{3,}s\s+(?:the|a|an|to|that|it|its|their|his|her|no|not|more|in|on|"
-    r"for|with|up|out|down))\b"
+    rf"\b(?:{_AUXILIARY}|{_PAST}|\w{{3,}}s\s+(?:the|a|an|to|that|it|its|their|his|her|no|not|more|in|on|"
+    r"for|with|up|out|down|[A-Z]\w*))\b|\b(?:I|we|you|he|she|they)\s+[a-z]{2,}\b"
 )
+# A coordinated predicate: "... and found him", "... and would leave ..." (a claim: "would ...").
+_PREDICATE = re.compile(rf"(?:{_AUXILIARY}|{_PAST})\b")
+_CLAIM = re.compile(rf"(?:{_AUXILIARY})\b")
+_PAST_START = re.compile(rf"(?:{_PAST})\b")
+_PERSONAL_PRONOUNS = {"he", "she", "they", "it", "i", "we"}
 # A quantity opening a clause ("at least 20 people died"), though its first word is a preposition.
 _QUANTITY = re.compile(r"(?:at least|at most|about|around|over|nearly|almost|more than|less than|fewer than|"
-                       r"up to)\s+[\d$€£]")
+                       r"up to)\s+(?:[\d$€£]|(?:one|two|three|four|five|six|seven|eight|nine|ten|a dozen|"
+                       r"dozens|hundreds|thousands|half)\b)")
+# Words opening a subordinate clause before the main one: "If the talks fail, the ministry will ...".
+_SUBORDINATE_OPENERS = {"if", "unless", "once", "when", "while", "although", "though", "because", "since",
+                        "after", "before", "until"}
+# What links a coordinated cue to a reported clause: ", but conceded", " and said", ", adding", " to say".
+_CUE_LINK = re.compile(r"(?:,\s*(?:(?:and|but)\s+)?|\s+(?:and|but|to)\s+)$")
+_PREDICATE_WORDS = 7  # words of a coordinated predicate reported on its own
+_COORDINATOR = re.compile(r",?\s+(?:and|but)\s+")  # between coordinated clauses or predicates
 _THAT_END = re.compile(r"\bthat\s+$")
 _SPLIT_THAT = re.compile(r",?\s+(?:and|but)\s+that\s+")  # "... that A, and that B"
 _FIRST_WORDS = re.compile(r"(?:\S+\s+){0,9}\S+")  # a reported clause shows its verb early
 # Words opening a subordinate clause after a mid-sentence attribution: no second reported half.
-_SUBORDINATORS = {"as", "because", "since", "while", "although", "though", "when", "after", "before", "if",
-                  "unless", "whereas", "which", "who", "and", "but", "so", "amid", "despite"}
+_SUBORDINATORS = _SUBORDINATE_OPENERS | {"as", "whereas", "which", "who", "and", "but", "so", "amid", "despite"}
 _CLAUSE_EDGES = " \t\n.,;:!?"
 _OPENING_CHARS = "\"“”‘’'«»("  # a clause opening with one of these is a quote or an aside
 _RECENT_DRAFTS = 4  # clauses of the same sentence compared for overlap
@@ -46,31 +58,88 @@ def reported(doc: QuotedText, attributions: list[Attribution]) -> list[Draft]:
             continue
         for start, end in _report_pieces(doc, att, tail_ends):
             if not any(d.start < end and start < d.end for d in drafts[-_RECENT_DRAFTS:]):
-                drafts.append(Draft(start, end, "indirect", att.mention, att.cue))
+                drafts.append(Draft(start, end, "reported", att.mention, att.cue))
     return drafts
 
 
 def _report_pieces(doc: QuotedText, att: Attribution, tail_ends: list[int]) -> list[tuple[int, int]]:
     """The reported clauses of one attribution: what a forward cue introduces (split at 'and
     that'), what precedes a closing one, or both halves around a mid-sentence one ('The
-    alternative, he says, is to watch ...'). Pieces holding a quote are left to the quote."""
+    alternative, he says, is to watch ...'). Parts holding a quote are left to the quote."""
     text = doc.text
     before = strip_span(text, *att.before, _CLAUSE_EDGES) if att.before else None
-    after = [strip_span(text, *piece, _CLAUSE_EDGES) for piece in _clauses(text, _cut_at_tail(att.after, tail_ends))] \
-        if att.after else []
     before = before if before and before[1] > before[0] and not doc.overlaps_quote(*before) else None
-    after = [p for p in after if p[1] > p[0] and not doc.overlaps_quote(*p)]
+    after: list[tuple[int, int, bool]] = []
+    for piece in _clauses(text, _cut_at_tail(att.after, tail_ends)) if att.after else []:
+        after += _unquoted_parts(doc, *_without_apposition(text, *strip_span(text, *piece, _CLAUSE_EDGES)))
     if before and after and att.after[0] > att.cue_start > att.before[1]:
         first = text[after[0][0]:after[0][0] + 12].split()[0].lower()
         if _FINITE.search(text, before[0], after[0][1]) and text[after[0][0]].islower() and \
                 first not in _SUBORDINATORS:
-            return [before, after[0]]
+            return [before, after[0][:2]]
     according = att.cue.lower() == "according to"
-    introduced = according or (
+    introduced = according or att.cue in FINDING or (  # "A poll found Brennick with 19% support"
         att.after is not None and _THAT_END.search(text, max(att.cue_end, att.after[0] - 120), att.after[0]))
-    pieces = [(before, according)] if before else []
-    pieces += [(p, bool(introduced) or k > 0) for k, p in enumerate(after)]
-    return [p for p, intro in pieces if _valid_clause(text, *p, intro)]
+    # A clause an attribution closes ("C, X said.") needs no verb test: the cue shows it is speech.
+    valid = [before] if before and _valid_clause(text, *before, according or att.after is None) else []
+    for k, (start, end, predicate) in enumerate(after):
+        if _valid_predicate(text, start, end) if predicate else _valid_clause(text, start, end, introduced or k > 0):
+            valid.append((start, end))
+    return valid
+
+
+def _without_apposition(text: str, start: int, end: int) -> tuple[int, int]:
+    """A clause without the noun phrase in apposition that closes it: "only 24 percent are
+    satisfied, the lowest figure for any coalition" -> "only 24 percent are satisfied"."""
+    comma = text.rfind(",", start, end)
+    tail = text[comma + 1:end].split() if comma > start else []
+    if tail and tail[0].lower() in ("the", "a", "an") and not _FINITE.search(text, comma, end):
+        return start, comma
+    return start, end
+
+
+def _unquoted_parts(doc: QuotedText, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """A reported clause up to a coordinated cue ('..., but conceded ...', '... to say ...');
+    when it holds a quote, its coordinated clauses and predicates that hold none ('he had
+    spoken to the governor' and found him "willing"), each marked True if a predicate."""
+    text = doc.text
+    end = _before_coordinated_cue(doc, start, end)
+    if not doc.overlaps_quote(start, end):
+        return [(start, _before_narrative(text, start, end), False)] if end > start else []
+    parts, pos, predicate = [], start, False
+    for m in _COORDINATOR.finditer(text, start, end):
+        follows = m.end()
+        opens_predicate = _PREDICATE.match(text, follows) is not None
+        opens_clause = m.group().startswith(",") and _FINITE.search(text, follows, _word_end(text, follows, end))
+        if doc.quoted(m.start()) or not (opens_predicate or opens_clause):
+            continue
+        parts.append((pos, m.start(), predicate))
+        pos, predicate = follows, opens_predicate
+    parts.append((pos, end, predicate))
+    return [(a, b, p) for a, b, p in parts if b > a and not doc.overlaps_quote(a, b)]
+
+
+def _before_narrative(text: str, start: int, end: int) -> int:
+    """Where a clause whose subject is not the speaker ends at a past-tense predicate: in
+    "said Ukraine's future was in the alliance but stopped short of ...", the leaders stopped;
+    after "he would support the motion" a coordinated predicate may still be his words."""
+    if text[start:start + 5].split(" ")[0].lower() in _PERSONAL_PRONOUNS:
+        return end
+    for m in _COORDINATOR.finditer(text, start, end):
+        if _PAST_START.match(text, m.end()):
+            return m.start()
+    return end
+
+
+def _before_coordinated_cue(doc: QuotedText, start: int, end: int) -> int:
+    """Where a reported clause stops for a cue coordinated with its own ('... votes, but
+    conceded', '... on Monday to say'): that cue reports the rest."""
+    text = doc.text
+    for m in cues(text, start, end):
+        link = _CUE_LINK.search(text, max(start, m.start() - 8), m.start())
+        if link is not None and m.group().split()[0] in REPORTING and not doc.quoted(m.start()):
+            return link.start()
+    return end
 
 
 def _cut_at_tail(content: tuple[int, int], tail_ends: list[int]) -> tuple[int, int]:
@@ -95,15 +164,30 @@ def _clauses(text: str, content: tuple[int, int]) -> list[tuple[int, int]]:
 
 def _valid_clause(text: str, start: int, end: int, introduced: bool) -> bool:
     """Looks like a clause: three words, a plausible first word, and (unless 'that' introduced
-    it) a finite verb, so that 'we have added its presence to the group' is no report."""
+    it) a finite verb, so that 'we have added its presence to the group' is no report; a
+    subordinate clause first ('If the talks fail, ...') if a clause follows its comma."""
     words = text[start:end].split()
-    if len(words) < 3 or text[start] in _OPENING_CHARS or \
-            words[0].lower() in NON_CLAUSE_START and not _QUANTITY.match(text, start, end):
+    if len(words) < 3 or text[start] in _OPENING_CHARS:
         return False
-    return introduced or _FINITE.search(text, start, _word_end(text, start)) is not None
+    first = words[0].lower()
+    if first in _SUBORDINATE_OPENERS:
+        comma = text.find(",", start, end)
+        return comma > 0 and _valid_clause(text, *strip_span(text, comma + 1, end, _CLAUSE_EDGES), introduced)
+    if first in NON_CLAUSE_START and not introduced and not _QUANTITY.match(text, start, end):
+        return False
+    return introduced or _FINITE.search(text, start, _word_end(text, start, end)) is not None
 
 
-def _word_end(text: str, start: int) -> int:
-    """Where the first ten words after ``start`` end: a reported clause shows its verb early."""
-    m = _FIRST_WORDS.match(text, start)
+def _valid_predicate(text: str, start: int, end: int) -> bool:
+    """A coordinated predicate that makes a claim of its own: an auxiliary first, and long enough
+    ('would keep campaigning on health care costs'); an action ('and repeated the call for ...')
+    is narrative, and a short claim after a quote ('... "illegitimate" and would hurt Europeans
+    more') reads as the quote's tail, as the gold annotation has it."""
+    return len(text[start:end].split()) >= _PREDICATE_WORDS and _CLAIM.match(text, start) is not None
+
+
+def _word_end(text: str, start: int, end: int) -> int:
+    """Where the first ten words after ``start`` end (at most ``end``): a reported clause shows
+    its verb early."""
+    m = _FIRST_WORDS.match(text, start, end)
     return m.end() if m else start

@@ -11,18 +11,26 @@ from typing import Callable
 from search.ingest.names import CAPITALISED_WORD, PROSE_PARTICLES
 from search.ingest.quotes.phrases import Mention, np_after, np_before, sentence_subject
 from search.ingest.quotes.sentences import QuotedText
-from search.ingest.quotes.vocabulary import BODY_HEADS, BODY_REFERENTS, DETERMINERS
-from search.ingest.quotes.words import bare
+from search.ingest.quotes.vocabulary import (
+    BODY_HEADS, BODY_REFERENTS, CITED_IN_SPEECHES, DETERMINERS, NP_NOUNS, ORG_HEADS, TEXT_HEADS, TITLE_ABBREVIATIONS,
+    TITLES,
+)
+from search.ingest.quotes.words import bare, is_cap, trie
 from search.ingest.speakers import SpeakerRegistry
 
 _RECENT = 40  # speakers remembered as antecedents
 # A body that met: "convened the U.S.-Japan Security Consultative Committee", "a meeting of the Quad".
+_CONVENING = ("convened convene convenes convening held holds hosted hosts chaired chairs opened".split() +
+              ["meeting of", "session of", "met as", "meet as", "gathered for"])
 _BODY = re.compile(
-    r"\b(?:convened|convene|convenes|convening|held|holds|hosted|hosts|chaired|chairs|meeting of|"
-    r"session of|met as|meet as|gathered for|opened)\s+(?:the\s+|a\s+|an\s+)?"
+    rf"(?<![\w’'-]){trie(_CONVENING)}\s+(?:the\s+|a\s+|an\s+)?"
     rf"(?P<body>{CAPITALISED_WORD}(?:\s+(?:(?:of|for|on|and|the)\s+)*{CAPITALISED_WORD})*)"
 )
 _DOTTED_ABBREVIATION = re.compile(r"\b((?:[A-Z]\.){2,})")  # "U.S.", "U.K."
+_NAME_AFTER = re.compile(rf"\s+(?={CAPITALISED_WORD})")  # a title's name follows
+_MID_SENTENCE = re.compile(r"[\w,;] ")  # before a word that does not open a sentence
+_INTRODUCTION = re.compile(r",\s+(?:who|whose|an?)\s")  # "Tamika Harris, whose family ..."
+_AFTER_CONTENT = re.compile(r"[,\"”’']\s*$")  # a pronoun closing what it said: '..., he says
 
 
 class Resolver:
@@ -36,19 +44,25 @@ class Resolver:
         self.history: list[tuple[int, str, str, str | None]] = []  # (pos, name, kind, gender)
         self.genders: dict[str, str] = {}
         self.people: set[str] = set()
+        self.kinds: dict[str, str] = {}  # speaker name -> person | role | group
         self._bodies: list[tuple[int, str]] | None = None
         self._cache: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self._lower: str | None = None
 
     def resolve(self, mention: Mention) -> str | None:
-        """The speaker a mention stands for, and remember it as an antecedent."""
+        """The speaker a mention stands for, and remember it as an antecedent; in a speech a
+        cited text or assembly ('the Charter says', 'it stated') is no speaker (None)."""
         kind, gender = mention.kind, mention.gender
         if kind == "pronoun":
             found = self._antecedent(mention)
-            if found is None:
+            if found is None or found[1] == "text":
                 return None
             name, kind, gender = found
         elif kind == "self":
             return self.document_speaker
+        elif _cited(mention, self.document_speaker is not None):
+            self.history.append((mention.start, mention.text, "text", mention.gender))
+            return None
         elif kind == "person":
             name = self.person(mention.name, mention.start)
         elif kind == "role":
@@ -61,6 +75,7 @@ class Resolver:
             if gender in ("m", "f"):
                 self.genders.setdefault(name, gender)
         self.history.append((mention.start, name, kind, gender))
+        self.kinds[name] = kind
         return name
 
     def _is_person(self, name: str) -> bool:
@@ -101,37 +116,49 @@ class Resolver:
 
     def _full_names(self, name: str) -> list[tuple[int, str]]:
         found = []
-        for m in re.finditer(rf"{re.escape(name)}(?![\w-])", self.text):
-            if m.start() and (self.text[m.start() - 1].isalnum() or self.text[m.start() - 1] == "-"):
-                continue
-            full = self._longer_name(name, m)
+        for start in _whole_words(self.text, name):
+            full = self._longer_name(name, start)
             if full is not None:
-                found.append((m.start(), full))
+                found.append((start, full))
         return found
 
-    def _longer_name(self, name: str, m: re.Match) -> str | None:
+    def _longer_name(self, name: str, start: int) -> str | None:
         """The full name written around one occurrence of a surname (or a family-name-first name)."""
         text = self.text
-        np = np_before(text, max(0, m.start() - 120), m.end())
+        np = np_before(text, max(0, start - 120), start + len(name))
         if np is not None and np.kind == "person" and np.name.endswith(name) and len(np.name) > len(name):
             return np.name
-        np = np_after(text, m.start(), m.start() + 80)
+        np = np_after(text, start, start + 80)
         if np is not None and np.kind == "person" and np.name.startswith(name + " "):
             return np.name
         return None
 
     def _role(self, mention: Mention) -> str:
-        """``the chancellor`` -> the person the document introduced with that title, else the
-        speaker last quoted under the same description (``the official``), else as written."""
+        """``the chancellor`` -> the person the document introduced with that title (``the
+        Republican governor`` -> Gov. Tom Rakestraw, ``the CNN host`` -> CNN's Dana Bash), else the
+        speaker last quoted under the same description (``the official``), else for an epithet
+        (``the mum-of-three``, ``the Texas Republican``) the person last named, else as written."""
         words = mention.text.split()
         if bare(words[0]) == "the" and len(words) > 1:
-            titled = self.titled_person(" ".join(words[1:]), mention.start)
+            titled = self._titled_description(words[1:], mention.start)
             if titled is not None:
                 return titled
             for _, name, kind, _ in reversed(self.history):
-                if kind == "role" and name.split()[-1].lower() == mention.name:
+                if kind == "role" and mention.name in name.lower().split():
                     return name
+            if _epithet(words[-1]):
+                person = next((name for _, name, kind, _ in self._candidates(mention.start) if kind == "person"), None)
+                if person is not None:
+                    return person
         return _display(mention.text)
+
+    def _titled_description(self, words: list[str], pos: int) -> str | None:
+        """The person introduced with a description's title, or a shorter one ending in its
+        head ('Republican governor', 'governor', 'Gov.'), or with its outlet ('CNN's')."""
+        titles = [" ".join(words[k:]) for k in range(len(words))]
+        titles += [TITLE_ABBREVIATIONS[bare(words[-1])]] if bare(words[-1]) in TITLE_ABBREVIATIONS else []
+        titles += [f"{word}{mark}s" for word in words[:-1] if is_cap(word) for mark in "'’"]
+        return next((found for title in titles if (found := self.titled_person(title, pos)) is not None), None)
 
     def titled_person(self, title: str, pos: int) -> str | None:
         """The person last introduced as ``title`` before ``pos`` ('Chancellor Olaf Scholz')."""
@@ -139,11 +166,15 @@ class Resolver:
         return self.person(name, pos) if name else None
 
     def _titled(self, title: str) -> list[tuple[int, str]]:
+        """Where ``title`` precedes a name; searched in lower case, a literal search being fast."""
+        if self._lower is None:
+            self._lower = self.text.lower()
         found = []
-        for m in re.finditer(rf"(?i:\b{re.escape(title)}\b)\s+(?={CAPITALISED_WORD})", self.text):
-            np = np_after(self.text, m.end(), m.end() + 80)
+        for start in _whole_words(self._lower, title):
+            name = _NAME_AFTER.match(self.text, start + len(title))
+            np = np_after(self.text, name.end(), name.end() + 80) if name else None
             if np is not None and np.kind == "person":
-                found.append((m.start(), np.name))
+                found.append((start, np.name))
         return found
 
     # -- groups and bodies
@@ -169,10 +200,11 @@ class Resolver:
 
     def _orgs(self, head: str) -> list[tuple[int, str]]:
         found = []
-        for m in re.finditer(rf"\b{re.escape(head.capitalize())}\b", self.text):
-            np = np_before(self.text, max(0, m.start() - 100), m.end())
+        word = head.capitalize()
+        for start in _whole_words(self.text, word):
+            np = np_before(self.text, max(0, start - 100), start + len(word))
             if np is not None and np.kind == "group" and len(np.text.split()) > 1:
-                found.append((m.start(), _display(np.text, drop_article=True)))
+                found.append((start, _display(np.text, drop_article=True)))
         return found
 
     def _body_before(self, pos: int) -> str | None:
@@ -190,7 +222,7 @@ class Resolver:
         if want in ("it", "pl"):
             body = self._body_before(mention.start)
             for _, name, kind, gender in self._candidates(mention.start):
-                if kind == "group" and (gender == want or body and name == body):
+                if kind in ("group", "text") and (gender == want or body and name == body):
                     return name, kind, gender
             return (body, "group", want) if body else None
         for _, name, kind, gender in self._candidates(mention.start):
@@ -199,12 +231,30 @@ class Resolver:
         return None
 
     def _candidates(self, pos: int) -> list[tuple[int, str, str, str | None]]:
+        """Earlier speakers, sentence subjects, and people the previous sentence introduced
+        ('the panel heard from Tamika Harris, whose family ...'), the latest first."""
         found = [entry for entry in self.history[-_RECENT:] if entry[0] < pos]
-        for start in self.doc.sentences.previous_starts(pos, 6):
+        closing = _AFTER_CONTENT.search(self.text, max(0, pos - 3), pos) is not None
+        starts = self.doc.sentences.previous_starts(pos, 6)
+        for k, start in enumerate(starts):
+            if not k and closing:
+                continue  # "Medicaid, he says, pays ...": the clause's subject is what was said
             subject = sentence_subject(self.text, start, pos)
             if subject is not None and subject.kind in ("person", "role", "group") and self._plausible(subject):
-                found.append((subject.start, self._peek(subject), subject.kind, subject.gender))
+                kind = "text" if _cited(subject, self.document_speaker is not None) else subject.kind
+                found.append((subject.start, self._peek(subject), kind, subject.gender))
+        if len(starts) > 1:
+            found += self._introduced(starts[1], starts[0])
         return sorted(found, key=lambda entry: entry[0], reverse=True)
+
+    def _introduced(self, start: int, end: int) -> list[tuple[int, str, str, str | None]]:
+        """People a sentence introduces with a description: 'X, who ...', 'X, whose ...', 'X, a ...'."""
+        found = []
+        for m in _INTRODUCTION.finditer(self.text, start, end):
+            np = np_before(self.text, start, m.start())
+            if np is not None and np.kind == "person" and not self.doc.quoted(np.start):
+                found.append((np.start, self.person(np.name, np.start), "person", np.gender))
+        return found
 
     def _plausible(self, subject: Mention) -> bool:
         """A lone capitalised word opening a sentence ('Hundreds of ...') is a name only if the
@@ -215,7 +265,8 @@ class Resolver:
         if self.registry is not None and self.registry.known(word) is not None:
             return True
         mid = self._occurrences("mid", word, lambda w: [
-            (m.start(), w) for m in re.finditer(rf"(?<=[\w,;] ){re.escape(w)}\b", self.text)])
+            (start, w) for start in _whole_words(self.text, w)
+            if _MID_SENTENCE.match(self.text, max(0, start - 2), start)])
         return any(start != subject.start for start, _ in mid)
 
     def _peek(self, mention: Mention) -> str:
@@ -223,6 +274,36 @@ class Resolver:
         if mention.kind == "person":
             return self.person(mention.name, mention.start)
         return self._role(mention) if mention.kind == "role" else self._group(mention)
+
+
+def _epithet(word: str) -> bool:
+    """A head that describes a person already named: 'mum-of-three', '52-year-old', 'Republican'
+    (not a title: 'Secretary-General', 'Chancellor')."""
+    low = bare(word)
+    return "-" in low and word.islower() or word[:1].isupper() and low not in TITLES and low not in NP_NOUNS \
+        and low not in ORG_HEADS
+
+
+def _whole_words(haystack: str, word: str) -> list[int]:
+    """Where ``word`` stands as a whole word (not inside 'Kishida' or 'anti-Kishi'): a plain
+    string search, far cheaper than a regex per name compiled for each speech."""
+    found, pos = [], haystack.find(word)
+    while pos >= 0:
+        end = pos + len(word)
+        if not (pos and (haystack[pos - 1].isalnum() or haystack[pos - 1] == "-")) and \
+                not (end < len(haystack) and (haystack[end].isalnum() or haystack[end] in "-_")):
+            found.append(pos)
+        pos = haystack.find(word, pos + 1)
+    return found
+
+
+def _cited(mention: Mention, speech: bool) -> bool:
+    """A text ('the Preamble of the Charter', 'our Constitution') or, in a speech, a report or
+    assembly ('World Report', 'the General Assembly'): cited, never speaking."""
+    heads = CITED_IN_SPEECHES if speech else TEXT_HEADS
+    if mention.kind == "role":
+        return mention.name in heads  # "our national motto"; not "the President of the Assembly"
+    return mention.kind in ("group", "person") and any(bare(w) in heads for w in mention.text.split())
 
 
 def _display(phrase: str, drop_article: bool = False) -> str:

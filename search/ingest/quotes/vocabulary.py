@@ -23,6 +23,8 @@ URGED = "urged"  # an addressee and no reported clause: "X urged Y to act"
 UNDERLINED = "underlined"  # a clause only after "that": "X underlined that C"
 JOKED = "joked"  # a quote either side, bare or not ('X joked "Q"'), a clause only after "that"
 CALLED = "called"  # credits quoted words, reports no clause: 'X called it "q"', '"Q," X tweeted'
+FOUND = "found"  # as SAID, but only a study, poll or record speaks so: "A survey found (that) C"
+QUIPS = "quips"  # an -s form that is mostly a noun, a cue only right after a quote: '"Q," she quips.'
 SAYING = "saying"  # participle, its clause needs no "that": "..., saying C"
 ADDING = "adding"  # participle, a clause after "that": "..., adding that C"
 CALLING = "calling"  # participle, no clause: '..., calling it "q"'
@@ -35,6 +37,7 @@ class Cue:
 
     pattern: str
     kind: str
+    plural: bool = False  # a base form: a cue only after a plural subject ("Critics argue C")
 
     @property
     def verb(self) -> str:
@@ -48,7 +51,7 @@ IRREGULAR = {
     "write": ("writes", "wrote", "writing"), "speak": ("speaks", "spoke", "speaking"),
     "tweet": ("tweets", "tweeted", "tweeting"), "read": ("reads", "read", "reading"),
     "put": ("puts", "put", "putting"), "plead": ("pleads", "pleaded", "pleading"),
-    "quip": ("quips", "quipped", "quipping"),
+    "quip": ("quips", "quipped", "quipping"), "find": ("finds", "found", "finding"),
 }
 # Verbs stressed on their last syllable, whose final consonant doubles: "admitted", "regretted".
 _DOUBLING = {"admit", "commit", "regret", "rebut", "refer", "prefer", "confer", "compel", "control",
@@ -93,13 +96,15 @@ def inflect(base: str) -> tuple[str, str, str, str]:
 # * the past is the lemma's kind;
 # * the -s form too, but only the common news present ("says", "adds", ``NEWS_PRESENT``)
 #   introduces a clause without "that": "the report notes C" is rarely speech;
-# * of the base forms only "say" is a cue: the others mostly follow "I", "we", a modal or
-#   "to" in speeches ("we urge", "I would argue", "to continue"), the writer's own voice;
-# * lemmas in ``NOUN_TOO`` have no -s form cue ("the claims that", "member states");
+# * the base form is a cue after a plural subject ("Critics argue C", "Polls show C"), and
+#   "say" after any: in speeches the others mostly follow "I", "we", a modal or "to" ("we
+#   urge", "I would argue", "to continue"), the writer's own voice;
+# * lemmas in ``NOUN_TOO`` have no base form cue and their -s form is one only right after
+#   a quote (QUIPS: '"Q," she jokes.'), if in ``QUIPPED``: "the claims that", "member states";
 # * "urges"/"asks" credit quoted words but skip no addressee (CALLED);
 # * the -ing form is a participle: SAYING for "say", CALLING for the CALLED verbs, ADDING
-#   for the others that report (a clause after "that"); the URGED verbs and the lemmas in
-#   ``NO_PARTICIPLE`` have none.
+#   for the others that report (a clause after "that"); the URGED and FOUND verbs and the
+#   lemmas in ``NO_PARTICIPLE`` have none.
 LEMMAS: dict[str, str] = {
     SAID: """say add stress note insist write explain argue announce state emphasize emphasise claim
              acknowledge admit suggest predict reply respond reiterate recall maintain confirm deny
@@ -107,18 +112,28 @@ LEMMAS: dict[str, str] = {
     TOLD: "tell warn assure advise",
     URGED: "urge ask",
     UNDERLINED: """underline underscore observe comment remark caution contend affirm reaffirm demand
-                   estimate testify plead""",
+                   estimate testify plead agree conclude interject""",
     JOKED: "joke quip muse scoff snap retort shout mutter chant fume lament",
-    CALLED: "declare tweet call describe accuse continue praise criticize criticise blast slam rail post",
+    CALLED: """declare tweet call describe accuse continue praise criticize criticise blast slam rail post
+               intervene dismiss brand hail denounce condemn decry mock deride dub characterize
+               characterise refer welcome reject defend""",
+    FOUND: "find show",
 }
 # Lemmas whose -s form is mostly a noun or no speech in news and speeches ("the claims that",
-# "member states", "his remarks", "maintains peace"): only their past and -ing forms are cues.
+# "member states", "his remarks", "maintains peace"): no base form cue, and the -s form only
+# of those in ``QUIPPED``.
 NOUN_TOO = set("""maintain state post rail comment remark claim estimate demand promise pledge note reply
                   tweet praise chant joke shout snap lament muse quip blast slam""".split())
+# Of those, the ones a feature closes a quote with: '"Q," he jokes.', '"Q," she notes.'
+QUIPPED = set("joke quip muse note claim remark comment reply shout snap lament chant".split())
 # Lemmas whose -ing form is mostly no speech ("continuing talks", "maintaining peace",
 # "a promising start"): no participle cue.
 NO_PARTICIPLE = set("""continue maintain recall confirm promise respond post rail snap estimate demand
-                       observe affirm reaffirm state predict advise assure contend""".split())
+                       observe affirm reaffirm state predict advise assure contend agree conclude
+                       welcome refer""".split())
+# Lemmas whose base form is mostly no speech even after a plural subject ("they call",
+# "the stress", "countries continue", "we tell").
+NO_BASE = set("""say stress recall call continue tell ask urge reply respond post welcome refer""".split())
 # Lemmas whose -s form reports a bare clause, as the past does: "Smith says C", "C, she adds."
 NEWS_PRESENT = set("say add stress insist write explain argue announce admit deny vow".split())
 _PARTICIPLE_KIND = {SAID: ADDING, TOLD: ADDING, UNDERLINED: ADDING, JOKED: ADDING, CALLED: CALLING}
@@ -136,6 +151,10 @@ def _lemma_cues() -> list[Cue]:
             cues.append(Cue(past, kind))
             if lemma not in NOUN_TOO:
                 cues.append(Cue(third, present))
+                if lemma not in NO_BASE:
+                    cues.append(Cue(base, present, plural=True))
+            elif lemma in QUIPPED:
+                cues.append(Cue(third, QUIPS))
             if lemma == "say":
                 cues += [Cue(base, SAID), Cue(ing, SAYING)]
             elif kind in _PARTICIPLE_KIND and lemma not in NO_PARTICIPLE:
@@ -151,24 +170,37 @@ def _cues(kind: str, *phrases: str) -> list[Cue]:
 CUES: tuple[Cue, ...] = (
     *_lemma_cues(),
     *_cues(UNDERLINED, "pointed out", "points out",
-           "expressed (?:deep |serious |grave |strong )?(?:concerns?|hope|regret|alarm)"),
-    *_cues(CALLED, "spoke of", "spoken of", "speaks of", "put it", "puts it", "voiced (?:concerns?|hope)",
-           "quoted (?:him|her|them|it) as saying", "read(?=\\s*[:,]\\s*[\"“‘'])"),
+           *(f"expressed {degree}{feeling}" for degree in ("", "deep ", "serious ", "grave ", "strong ")
+             for feeling in ("concern", "concerns", "hope", "regret", "alarm"))),
+    *_cues(CALLED, "spoke of", "spoken of", "speaks of", "put it", "puts it", "voiced concern",
+           "voiced concerns", "voiced hope", *(f"quoted {whom} as saying" for whom in ("him", "her", "them", "it")),
+           "read"),
 )
+# Cues only right before a colon or comma and a quote: 'The placard read: "..."'.
+BEFORE_QUOTE_ONLY = frozenset({"read"})
+# Cues only when "as" and a quote follow: 'referred to him as "Senator Spreadsheet"' (not "the
+# programme referred to in paragraph 3").
+AS_QUOTE_ONLY = frozenset(inflect("refer")[1:])
+# Base forms that need a plural subject ("Critics argue C").
+PLURAL_FORMS = frozenset(cue.pattern for cue in CUES if cue.plural)
 # The base forms that are cues: the writer's own voice after "I", "we" or a modal ("I would say").
-BASE_FORMS = frozenset({"say"})
+BASE_FORMS = frozenset({"say"}) | PLURAL_FORMS
 
 
 def _verbs(*kinds: str) -> frozenset[str]:
     return frozenset(cue.verb for cue in CUES if cue.kind in kinds)
 
 
-VERB_PATTERNS = [cue.pattern for cue in CUES if cue.kind not in PARTICIPLE_KINDS]
+VERB_PATTERNS = [cue.pattern for cue in CUES if cue.kind not in PARTICIPLE_KINDS and not cue.plural]
 PARTICIPLE_PATTERNS = [cue.pattern for cue in CUES if cue.kind in PARTICIPLE_KINDS]
 # May introduce reported speech (an unquoted clause).
-REPORTING = _verbs(SAID, TOLD, UNDERLINED, JOKED, SAYING, ADDING)
+REPORTING = _verbs(SAID, TOLD, UNDERLINED, JOKED, SAYING, ADDING, FOUND)
 # Finite verbs whose clause needs no "that", and that can close a sentence ("C, X said.").
-BARE_CLAUSE = _verbs(SAID, TOLD)
+BARE_CLAUSE = _verbs(SAID, TOLD, FOUND)
+# Speak only with a study, poll or record as subject ("the survey found").
+FINDING = _verbs(FOUND)
+# Cues only right after a quote ('"Q," she quips.').
+QUIPPING = _verbs(QUIPS)
 # Finite verbs that introduce a quote with no punctuation between: 'X said "Q"', 'X quipped "Q"'.
 BARE_QUOTE = _verbs(SAID, TOLD, JOKED)
 # Participles whose clause needs no "that".
@@ -199,6 +231,9 @@ chair director leader king queen prince princess crown premier speaker majority 
 high commissioner adviser advisor executive officer ceo head mr mr. mrs mrs. ms ms. miss dr dr. prof
 prof. sir dame lord lady rev pope cardinal bishop archbishop sheikh emir sultan former then acting
 first opposition party house senate parliamentary permanent
+councilmember councillor councilor councilman councilwoman alderman alderwoman assemblyman assemblywoman
+assemblymember delegate supervisor sheriff judge justice inspector detective sergeant constable
+superintendent campaigner activist mum dad gran grandma grandmother grandfather pensioner
 """.split())
 
 # Titles that are also surnames: "Martin Luther King", "John Major" keep them as the name.
@@ -208,6 +243,11 @@ SURNAME_TITLES = {"king", "major", "bishop", "general"}
 # Saint, "Mt." for Mount): a word of the name, and no sentence ends at their full stop.
 ABBREVIATED_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "St", "Jr", "Sr",
                       "Prof", "Adm", "Capt", "Maj", "Mt")
+
+# Titles written short before a name: "the governor" was introduced as "Gov. Tom Rakestraw".
+TITLE_ABBREVIATIONS = {"governor": "gov.", "senator": "sen.", "representative": "rep.", "general": "gen.",
+                       "professor": "prof.", "lieutenant": "lt.", "colonel": "col.", "captain": "capt.",
+                       "admiral": "adm.", "major": "maj.", "doctor": "dr."}
 
 # Words that give a person's gender to later he/she: titles and pronouns...
 FEMININE = {"ms", "ms.", "mrs", "mrs.", "miss", "madam", "madame", "dame", "lady", "queen", "princess",
@@ -236,7 +276,7 @@ association authority police coalition front movement times post journal news pr
 reuters afp ap bbc cnn nato un eu asean who iaea quad mission consulate palace statement communique
 communiqué declaration report republic kingdom emirates league confederation commonwealth
 principality sultanate territory territories charter treaty convention resolution protocol covenant
-agreement accord programme program agenda initiative strategy
+agreement accord programme program agenda initiative strategy plan chamber
 """.split())
 
 # A body that meets ("convened the Security Consultative Committee"), and the words that
@@ -264,16 +304,28 @@ january february march april may june july august september october november dec
 wednesday thursday friday saturday sunday
 """.split())
 
+# Past participles not in -ed: they open a participle phrase ("a draft seen by reporters",
+# "a suit brought by 140 families"), they head no noun phrase.
+IRREGULAR_PARTICIPLES = set("""
+seen written taken given shown known held led run brought sent done made drawn
+""".split())
+
+# Prepositions: a capitalised one opens a sentence ("Outside the chamber, ..."), it is no name.
+PREPOSITIONS = set("""
+in on at as after before since despite during under with without for from to by of unlike like within
+outside inside beyond amid among across near toward towards upon via following regarding including
+""".split())
+
 # Capitalised words that are no part of a name: they are capitalised because they open a
 # sentence ("However, ...", "Few ...", "Asked about ...").
-CAP_STOP = MONTHS_DAYS | set("""
-but and yet so or nor in on at as while when after before since however meanwhile also then this that
+CAP_STOP = MONTHS_DAYS | PREPOSITIONS | set("""
+but and yet so or nor while when however meanwhile also then this that
 not few every all nothing none neither either such other others most any various hundreds thousands
 millions dozens tens scores recently finally similarly clearly likewise consequently accordingly
 additionally subsequently ultimately currently previously specifically notably importantly
 unfortunately fortunately obviously certainly surely
 these those it he she they we i you asked speaking earlier later last still now separately according if
-although though because despite during under with without for from to by of thus hence indeed moreover
+although though because thus hence indeed moreover
 furthermore instead nevertheless today yesterday tomorrow there here what where who why how yes no
 having being much enough needless suffice
 """.split())
@@ -296,6 +348,13 @@ nations states lobbyists campaigners companies firms investors traders scientist
 farmers workers voters citizens villagers parents students teachers consumers businesses exporters
 manufacturers producers airlines banks militants fighters rebels insurgents soldiers guards mediators
 mediator participants demonstrators opponents supporters colleagues
+democrats republicans conservatives tories liberals socialists greens nationalists unionists dems
+respondents majority majorities
+governor governors mayor mayors mp mps host hosts anchor presenter guest guests heckler hecklers pal pals
+friend friends neighbour neighbours neighbor neighbors resident voter nurse nurses doctor doctors teacher
+farmer worker owner owners boss manager candidate candidates nominee challenger incumbent rival rivals
+opponent ally donor donors witness victim victims survivor survivors mother father son daughter wife
+husband widow campaigner activist protester chairperson whip whips crowd audience panel board jury
 """.split())
 
 # The singular nouns among them that stand for a body, a document or a crowd: "the
@@ -305,9 +364,14 @@ COLLECTIVE_NOUNS = {"statement", "report", "government", "embassy", "delegation"
                     "department", "committee", "council", "commission", "group", "party", "campaign",
                     "court", "union", "company", "staff", "team", "administration", "regime", "cabinet",
                     "parliament", "congress", "communique", "communiqué", "declaration", "letter",
-                    "document", "readout", "fleet", "forces", "troops", "people"}
+                    "document", "readout", "fleet", "forces", "troops", "people", "crowd", "audience", "panel",
+                    "board", "jury"}
 # A person in a role: "the spokesperson said" may be resolved to the person introduced so.
 SINGULAR_ROLES = NP_NOUNS - COLLECTIVE_NOUNS
+# Roles of sources who stay unnamed on purpose ("a senior official", "a source close to ..."):
+# never the person a story names later.
+ANONYMOUS = {"official", "source", "aide", "diplomat", "spokesperson", "spokesman", "spokeswoman", "insider",
+             "person", "adviser", "advisor", "analyst", "observer"}
 
 # Modifiers of a speaker noun that may be capitalised or not: "senior officials", "Foreign
 # Ministry spokesperson", "two diplomats".
@@ -356,15 +420,31 @@ SPEECH_NOUNS = ("warning", "claim", "assertion", "insistence", "contention", "ar
 # Verbs whose subject makes such a noun its own: "X repeated the claim that C".
 NOUN_VERBS = ("repeated", "reiterated", "made", "renewed", "issued", "echoed", "voiced", "repeats",
               "reiterates", "makes", "renews", "issues")
+# Sources that find rather than say: "A survey published this week found C", "Records show C".
+FINDINGS = set("""
+survey surveys poll polls study studies report reports analysis analyses audit audits review reviews
+investigation investigations inquiry census data figures statistics record records research filing
+filings assessment assessments evaluation projection projections forecast forecasts model memo document
+documents
+""".split())
 # Nouns of a source's own words: "X's statement said" is X speaking.
 OWN_WORDS = {"statement", "communique", "communiqué", "readout", "letter", "post", "tweet"}
-# Heads of texts that are no speakers: "according to the Charter", "according to the report
-# of the Secretary-General" cite a text, they quote nobody.
+# Heads of texts that are no speakers: "according to the Charter", "the treaty says" cite a
+# text, they quote nobody. (A report, a survey or records are sources in news: ``FINDINGS``.)
 TEXT_HEADS = set("""
-charter charters treaty treaties convention conventions resolution resolutions report reports article
-articles law laws constitution covenant covenants declaration declarations protocol protocols agreement
-agreements accord accords statute statutes provision provisions principle principles programme program
-agenda rule rules records record bible koran quran scripture scriptures plan plans code doctrine
-definition definitions paragraph paragraphs chapter chapters clause clauses text texts document documents
-decision decisions act acts
+charter charters treaty treaties convention conventions resolution resolutions article articles law laws
+constitution covenant covenants declaration declarations protocol protocols agreement agreements accord
+accords statute statutes provision provisions principle principles programme program agenda rule rules
+bible koran quran scripture scriptures plan plans code doctrine definition definitions paragraph
+paragraphs chapter chapters clause clauses text texts decision decisions act acts motto mottos slogan
+slogans proverb proverbs anthem poem poems song songs preamble
+""".split())
+# What a speech cites but never hears speak: its texts, reports and assemblies ("the Charter
+# says", "the report shows", "the Assembly stated"). In news a report or a poll is a source.
+CITED_IN_SPEECHES = TEXT_HEADS | FINDINGS | {"statement", "statements", "assembly"}
+# Where something was said, not who said it: "said the minister in a statement", "an official
+# in his report".
+OCCASIONS = set("""
+statement statements interview interviews speech speeches letter letters post posts tweet video address
+email op-ed briefing conference meeting hearing session debate report remarks
 """.split())
