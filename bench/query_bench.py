@@ -9,6 +9,12 @@ documentation shows: ``searcher.search(q, filter=..., groupedby=...)`` with
 ``--repeat`` times by each of the three, in turn (so a slow spell of the
 machine falls on all of them); a query's latency is its median. Prints a table.
 
+A second table compares the two ways a quoted phrase can match (``phrase=exact``, the
+default: letter for letter, stop words included; ``phrase=loose``: stems, stop words
+skipped), in-process, on the phrases of queries.tsv and on a set of phrases heavy with stop
+words (``STOPWORD_PHRASES``, or ``--phrases FILE`` in the queries.tsv format), each phrase
+run both ways in turn.
+
     python bench/query_bench.py --config /path/to/ungdc-config.yaml --plain-dir /tmp/plain
 """
 
@@ -40,10 +46,19 @@ SHARED = ROOT.parent / "shared"
 UNGDC = SHARED / "corpora" / "ungdc-1946-2024.jsonl.gz"
 QUERIES = SHARED / "bench" / "queries.tsv"
 FACETS = ["speaker", "country", "year"]
+# Phrases made mostly of stop words, as speeches use them: the exact field's common grams
+# are for these (a loose search skips their small words, or finds nothing for some).
+STOPWORD_PHRASES = [
+    '"the right of peoples to self-determination"', '"to be or not to be"',
+    '"the United Nations"', '"we the peoples of the United Nations"', '"the rule of law"',
+    '"at the same time"', '"as soon as possible"', '"it is not too late"',
+    '"there is no alternative"', '"this is not the time"', '"in the name of"',
+    '"on behalf of the"',
+]
 
 
-def load_queries() -> list[tuple[str, dict]]:
-    rows = QUERIES.read_text(encoding="utf-8").splitlines()[1:]
+def load_queries(path: Path = QUERIES) -> list[tuple[str, dict]]:
+    rows = path.read_text(encoding="utf-8").splitlines()[1:]
     return [(q, json.loads(f)) for q, f in (row.split("\t") for row in rows if row.strip())]
 
 
@@ -57,8 +72,11 @@ def country_names() -> dict[str, str]:
     return names
 
 
-def our_params(query: str, filters: dict, names: dict[str, str]) -> dict[str, list[str]]:
+def our_params(query: str, filters: dict, names: dict[str, str], phrase: str = "exact"
+               ) -> dict[str, list[str]]:
     params = {"q": [query], "facets": [",".join(FACETS)], "unit": ["documents"]}
+    if phrase != "exact":
+        params["phrase"] = [phrase]
     if "year_from" in filters:
         params["date_from"] = [str(filters["year_from"])]
     if "year_to" in filters:
@@ -70,13 +88,14 @@ def our_params(query: str, filters: dict, names: dict[str, str]) -> dict[str, li
     return params
 
 
-def ours_calls(config_path: Path, cases, names) -> dict[str, Callable]:
+def ours_calls(config_path: Path, cases, names, phrase: str = "exact",
+               service: SearchService | None = None) -> dict[str, Callable]:
     from search.service.request import parse_request
 
-    service = SearchService(load_config(config_path))
+    service = service or SearchService(load_config(config_path))
     calls = {}
     for query, filters in cases:
-        request = parse_request(our_params(query, filters, names), service.limits)
+        request = parse_request(our_params(query, filters, names, phrase), service.limits)
         calls[query] = lambda request=request: service.search(request)
     return calls
 
@@ -203,10 +222,19 @@ def main() -> None:
                         help="plain Whoosh index folder (built there if missing)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--phrases", type=Path, default=None,
+                        help="stop-word-heavy phrases, in the queries.tsv format "
+                             "(default: the built-in STOPWORD_PHRASES)")
+    parser.add_argument("--phrases-only", action="store_true",
+                        help="only the exact-versus-loose phrase table")
     args = parser.parse_args()
     if not UNGDC.exists():
         raise SystemExit(f"{UNGDC} is absent: the benchmark needs ../shared beside the project")
     cases, names = load_queries(), country_names()
+    heavy = load_queries(args.phrases) if args.phrases else [(q, {}) for q in STOPWORD_PHRASES]
+    if args.phrases_only:
+        phrase_table(args.config, cases, heavy, names, args.repeat)
+        return
     if not (args.plain_dir / "_MAIN_1.toc").exists() and not list(args.plain_dir.glob("*.toc")):
         print(f"building the plain index in {args.plain_dir} ...", file=sys.stderr)
         build_plain(args.plain_dir)
@@ -233,6 +261,32 @@ def main() -> None:
     ours = runs["ours, in-process"]
     for query in sorted(ours, key=ours.get, reverse=True)[:5]:
         print(f"  {ours[query]:7.1f} ms  {query}")
+    phrase_table(args.config, cases, heavy, names, args.repeat)
+
+
+def phrase_table(config_path: Path, cases, heavy, names, repeat: int) -> None:
+    """Exact against loose phrases, in-process: a row per phrase set and way of matching."""
+    service = SearchService(load_config(config_path))
+    sets = {"queries.tsv phrases": [(q, f) for q, f in cases if q.startswith('"')],
+            "stop-word phrases": heavy}
+    print(f"\nphrases, exact vs loose (in-process, unit=documents, facets and highlights), "
+          f"median of {repeat} runs each, runs interleaved\n")
+    print("| phrases | phrase= | n | p50 ms | p95 ms | max ms | hits (sum) |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    slowest = []
+    for label, chosen in sets.items():
+        runs = {mode: ours_calls(config_path, chosen, names, mode, service)
+                for mode in ("exact", "loose")}
+        times = measure(runs, [q for q, _ in chosen], repeat)
+        for mode in runs:
+            hits = sum(runs[mode][q]()["total"] for q, _ in chosen)
+            p50, p95, top = summary(times[mode])
+            print(f"| {label} | {mode} | {len(chosen)} | {p50:.1f} | {p95:.1f} | {top:.0f} | "
+                  f"{hits} |")
+        slowest += [(times["exact"][q], q) for q, _ in chosen]
+    print("\nslowest exact phrases:")
+    for took, query in sorted(slowest, reverse=True)[:5]:
+        print(f"  {took:7.1f} ms  {query}")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -78,6 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     quotes.add_argument("files", nargs="+", type=Path, metavar="FILE")
     quotes.add_argument("--json", action="store_true", help="JSON Lines, one object a quote")
     quotes.set_defaults(run=_quotes)
+
+    importer = add("import", help="turn a corpus as its publisher distributes it into JSON Lines",
+                   description="Read a published corpus (a folder or zip) and write the JSON "
+                               "Lines the indexer reads. ungdc: the UN General Debate Corpus "
+                               "(TXT/.../ISO_SESSION_YEAR.txt and Speakers_by_session.xlsx).")
+    importer.add_argument("name", choices=["ungdc"], help="which corpus")
+    importer.add_argument("path", type=Path, help="the corpus folder or zip file")
+    importer.add_argument("--out", type=Path, default=Path("ungdc.jsonl.gz"),
+                          help="JSON Lines file to write, gzipped if it ends in .gz "
+                               "(default: ./ungdc.jsonl.gz); put it in a corpus folder")
+    importer.set_defaults(run=_import)
 
     serve = add("serve", help="index the corpus if needed, then serve the web app")
     serve.add_argument("--workers", type=int, help="gunicorn workers (default: server.workers)")
@@ -267,13 +279,39 @@ def _search(args: argparse.Namespace, config: Config) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{response['total']} {args.unit} match ({response['took_ms']} ms)")
     for hit in response["hits"]:
-        speakers = ", ".join(s["name"] for s in hit["speakers"]) or "-"
-        print(f"{(hit['date'] or '????')[:16]}  {hit['title']}  [{speakers}]  ({hit['id']})")
-        for snippet in hit["snippets"][:1]:
-            print(f"    {snippet}")
+        print(f"{(hit['date'] or '????')[:16]}  {hit['title']}  [{_whose(hit)}]  ({hit['id']})")
+        # a quote as its citation words it: its kind, and marks only around spoken words
+        for line in [hit["citation"]] if hit["unit"] == "quote" else hit["snippets"][:1]:
+            print(f"    {line}")
     if response["suggestion"]:
         print(f"did you mean: {response['suggestion']}")
     return 0
+
+
+def _import(args: argparse.Namespace, config: Config) -> int:
+    """Write the corpus as JSON Lines; every file or row left out is printed as file:line."""
+    from search.ingest.importers import IMPORTERS
+
+    if not args.path.exists():
+        print(f"dipsearch: {args.path}: no such file or folder", file=sys.stderr)
+        return 2
+    try:
+        report = IMPORTERS[args.name](args.path, args.out)
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        print(f"dipsearch: {exc}", file=sys.stderr)
+        return 2
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print(f"{args.out}: {report.written} speeches written, {report.without_speaker} without a "
+          f"speaker, {len(report.problems)} problems")
+    return 0 if report.written else 1
+
+
+def _whose(hit: dict) -> str:
+    """Whose words a hit is: its speakers (a speech, a quote), else its author and outlet."""
+    if hit["voice"] == "speaker" or hit["unit"] == "quote":
+        return ", ".join(s["name"] for s in hit["speakers"]) or "speaker unknown"
+    return ", ".join(filter(None, (hit.get("author"), hit.get("source")))) or "outlet unknown"
 
 
 def _quotes(args: argparse.Namespace, config: Config) -> int:

@@ -21,12 +21,29 @@ from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from search.ingest.document import Document, Speaker
+    from search.ingest.quotes import Quote
 
 # Several values of one facet on one unit (two speakers) are kept joined by this character.
 SEPARATOR = "\x1f"
 
 # What a hit is, as the API names it -> the unit kind the index stores.
 UNITS = {"documents": "document", "passages": "passage", "quotes": "quote"}
+
+# The kinds of quote, as every layer names them, with the words the pages and citations use.
+# Only a direct quote is the speaker's words between quotation marks; a partial quote is a
+# fragment of them inside the reporter's sentence; reported speech is the reporter's paraphrase.
+KINDS = {"direct": "direct quote", "partial": "partial quote", "reported": "reported speech"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a unit's facet values are read from: its document, the speakers whose words it
+    holds (a quote: its own speaker) and the quotes inside it (a quote: itself)."""
+
+    unit: str
+    doc: "Document"
+    speakers: list["Speaker"]
+    quotes: list["Quote"]
 
 
 @dataclass(frozen=True)
@@ -36,20 +53,32 @@ class Facet:
     name: str
     label: str
     description: str
-    # The unit's values, from its document and the document's settled speakers; None for
-    # ``year``, which is read from the date every unit carries (``day``).
-    values: Callable[["Document", list["Speaker"]], list[str | None]] | None
+    # The unit's values; None for ``year``, which is read from the date every unit carries
+    # (``day``).
+    values: Callable[[Subject], list[str | None]] | None
+
+
+def _countries(u: Subject) -> list[str | None]:
+    """A quote is its speaker's country's, when known; any other unit is its document's and
+    its speakers'."""
+    own = [s.country for s in u.speakers if s.country]
+    if u.unit == "quote" and own:
+        return own
+    return [u.doc.country, *own]
 
 
 FACETS: dict[str, Facet] = {f.name: f for f in (
     Facet("speaker", "Speaker", "Speaker (canonical name)",
-          lambda doc, speakers: [s.name for s in speakers]),
-    Facet("country", "Country", "Country of the document or its speakers",
-          lambda doc, speakers: [doc.country, *(s.country for s in speakers)]),
+          lambda u: [s.name for s in u.speakers]),
+    Facet("country", "Country", "Country of the document or its speakers (a quote: of its "
+                                "speaker when known)", _countries),
     Facet("type", "Type", "Document type (speech, statement, article ...)",
-          lambda doc, speakers: [doc.type]),
+          lambda u: [u.doc.type]),
     Facet("source", "Source", "Source or outlet",
-          lambda doc, speakers: [doc.source]),
+          lambda u: [u.doc.source]),
+    Facet("kind", "Quote kind", "Kind of quote: direct, partial or reported (a document or "
+                                "passage: the kinds of the quotes in it)",
+          lambda u: [q.kind for q in u.quotes]),
     Facet("year", "Year", "Year of the document's date", None),
 )}
 # Facets held as exact-value terms and a column of joined values (all but ``year``).

@@ -12,6 +12,7 @@ without it these tests skip, except under CI=true, where they fail.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -32,6 +33,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "frame-ancestors 'none'")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+PUBLIC = "https://dipsearch.example.org"  # server.public_url: every permalink starts here
 
 
 def _playwright():
@@ -75,6 +77,8 @@ def base(tmp_path_factory) -> str:
     _playwright()  # skip (or fail, in CI) before building anything when there is no browser
     root = tmp_path_factory.mktemp("site")
     config = build_site(root, root / "corpus")
+    config.write_text(json.dumps(dict(json.loads(config.read_text()),
+                                      server={"public_url": PUBLIC})))
     port, log = _free_port(), root / "gunicorn.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -165,7 +169,7 @@ def test_search_choose_facet_page_and_toggle_units(watched, base):
 
     page.locator("nav.units a", has_text="Quotes").click()
     assert args(page.url)["unit"] == ["quotes"] and "page" not in args(page.url)
-    assert page.locator("li.hit blockquote.lead.is-quote mark").count() > 0
+    assert page.locator("li.hit .quote .words mark").count() > 0
     page.locator("nav.units a", has_text="Passages").click()
     assert args(page.url)["unit"] == ["passages"]
 
@@ -198,9 +202,10 @@ def test_copy_citation_puts_quote_speaker_and_link_on_the_clipboard(watched, bas
     page.locator("button.copy-citation").first.click()
     page.locator(".copy-status", has_text="Copied").first.wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("“We will defend the rules-based order")
-    assert "Antony Blinken, Secretary of State" in copied and "29 Jul 2021" in copied
-    assert f"{base}/documents/STATE-2021-07#q" in copied
+    assert copied.startswith("Antony Blinken, Secretary of State (direct quote): “We will defend "
+                             "the rules-based order")
+    assert "29 Jul 2021" in copied and f"Permalink: {PUBLIC}/documents/STATE-2021-07#q" in copied
+    assert base not in copied  # the configured public URL, never the address the page came from
 
 
 def test_hostile_document_shows_its_markup_as_text(watched, base):
@@ -281,3 +286,109 @@ def test_everything_works_without_javascript(browser, base):
     page.locator("a.doc-link").first.click()
     assert page.locator(".doc-quotes li").count() >= 1
     tab.close_and_check()
+
+
+# -- quotes drawn as what they are (issue: quotes a journalist can cite) -----------------
+
+# For every drawn quote, what the reader sees, read in the browser: its kind, the text of its
+# words block, the text of the quote itself, and any quotation marks CSS draws around it.
+_DRAWN_QUOTES = """() => [...document.querySelectorAll('.quote[data-kind]')].map(q => {
+  const own = q.querySelector('.fragment, .clause, blockquote');
+  const css = [q, ...q.querySelectorAll('*')].flatMap(el => ['::before', '::after'].map(
+      pseudo => getComputedStyle(el, pseudo).content)).filter(c => c && c !== 'none' && c !== 'normal');
+  return {kind: q.dataset.kind, words: q.querySelector('.words').innerText,
+          own: own.innerText, label: q.querySelector('.kind-label').innerText,
+          attribution: q.querySelector('.attribution').innerText, css};
+})"""
+_OPENING, _CLOSING = "“\"‘«", "”\"’»"
+
+
+def _inside_marks(before: str) -> bool:
+    """Whether text that follows ``before`` stands inside quotation marks opened there."""
+    depth = 0
+    for char in before:
+        if char in "“«":
+            depth += 1
+        elif char in "”»":
+            depth = max(depth - 1, 0)
+    return depth > 0 or before.count('"') % 2 == 1
+
+
+def check_drawn_quotes(page) -> dict[str, int]:
+    """Fail when a reported or partial quote is drawn between quotation marks outside its own
+    fragment, or a direct one without them; count the quotes of each kind seen."""
+    seen: dict[str, int] = {}
+    for q in page.evaluate(_DRAWN_QUOTES):
+        seen[q["kind"]] = seen.get(q["kind"], 0) + 1
+        assert not any(set(c) & set(_OPENING + _CLOSING) for c in q["css"]), q
+        words, own = q["words"].strip(), q["own"].strip()
+        before = words[:words.index(own)]
+        assert not _inside_marks(before), q  # nothing of ours opens marks before the quote
+        if q["kind"] == "direct":
+            assert words.startswith("“") and words.endswith("”"), q
+            assert q["label"].lower() == "direct quote"
+        elif q["kind"] == "partial":
+            assert own.startswith("“") and own.endswith("”"), q
+            assert own[1:-1].strip() and not any(m in own[1:-1] for m in "“”"), q
+            assert q["label"].lower() == "partial quote"
+        else:
+            assert own[:1] not in _OPENING and own[-1:] not in _CLOSING, q
+            assert q["label"].lower() == "reported speech" and "not a quotation" in q["attribution"]
+        assert " — " in q["attribution"]  # a speaker, or "speaker unknown"
+    return seen
+
+
+def test_quotes_are_drawn_as_their_kind_everywhere(watched, base):
+    page = watched.page
+    page.goto(f"{base}/?unit=quotes&per_page=100")
+    seen = check_drawn_quotes(page)
+    assert set(seen) == {"direct", "partial", "reported"}, seen
+    shoot(page, "quotes-by-kind.png")
+    page.goto(f"{base}/?q=alliance&per_page=50")  # documents, led by their matching quotes
+    check_drawn_quotes(page)
+    page.goto(f"{base}/speakers/Lloyd%20Austin")
+    assert check_drawn_quotes(page)
+    page.goto(f"{base}/documents/us-japan-defence-cooperation-2022-01-07")
+    listed = check_drawn_quotes(page)
+    assert set(listed) == {"direct", "partial", "reported"}
+    assert page.locator(".legend.kinds li").count() == 3
+    # in the full text the kinds look different, not only in words
+    styles = {kind: page.locator(f".fulltext .quoted.kind-{kind}").first.evaluate(
+        "el => getComputedStyle(el).borderBottomStyle + ' ' + getComputedStyle(el).backgroundColor")
+        for kind in listed}
+    assert len(set(styles.values())) == 3, styles
+    shoot(page, "document-kinds.png")
+
+
+def test_kind_filter_in_the_page(watched, base):
+    page = watched.page
+    page.goto(f"{base}/?unit=quotes")
+    page.locator("#kind-values a", has_text="Reported speech").click()
+    assert args(page.url)["kind"] == ["reported"]
+    seen = check_drawn_quotes(page)
+    assert set(seen) == {"reported"}
+    assert page.locator("#results-heading").inner_text().startswith(f"{seen['reported']} quote")
+
+
+def test_narrative_citation_has_no_marks_and_no_speaker(watched, base):
+    page = watched.page
+    page.goto(f"{base}/?q=summit&unit=passages&type=article")
+    items = page.locator("li.hit")
+    assert items.count() >= 1
+    for n in range(items.count()):
+        item = items.nth(n)
+        assert item.locator(".byline").count() == 1  # headed by the outlet, not a quoted person
+        item.locator("details.citation summary").click()
+        text = item.locator(".citation-text").inner_text()
+        assert not any(mark in text for mark in "“”\"«»"), text
+        for person in ("Blinken", "Austin", "Hayashi", "Kishi"):
+            assert person not in text, text
+        assert f"Permalink: {PUBLIC}/documents/" in text
+
+
+def test_citation_links_ignore_the_host_header(base):
+    request = urllib.request.Request(f"{base}/?unit=quotes", headers={"Host": "evil.example"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        html = response.read().decode()
+    assert "evil.example" not in html
+    assert f"Permalink: {PUBLIC}/documents/" in html

@@ -201,9 +201,12 @@ def test_tokens_point_into_the_text(written):
 
 
 def test_query_words(written):
-    words = written.live().query_words('disarmament "outer space"', "document")
-    assert words.phrases and len(words.phrases[0]) == 2
+    live = written.live()
+    words = live.query_words('disarmament "outer space"', "document")
+    assert len(words.exact) == 1 and len(words.exact[0]) == 2 and not words.phrases
     assert len(words.loose) == 1 and words.loose[0] in words.terms
+    loose = live.query_words('disarmament "outer space"', "document", "loose")
+    assert loose.phrases and len(loose.phrases[0]) == 2 and not loose.exact
 
 
 def test_deleting_a_document_removes_all_its_units(written):

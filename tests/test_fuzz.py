@@ -178,8 +178,8 @@ def api_schema(fuzz_app):
 
 CONFORMANCE = [not_a_server_error, status_code_conformance, content_type_conformance,
                response_headers_conformance, response_schema_conformance]
-OPERATIONS = ["/api/search", "/api/documents/{doc_id}", "/api/speakers", "/api/stats",
-              "/api/export.csv", "/api/export.jsonl"]
+OPERATIONS = ["/api/search", "/api/documents/{doc_id}", "/api/citation", "/api/speakers",
+              "/api/stats", "/api/export.csv", "/api/export.jsonl"]
 
 
 def test_every_described_operation_is_fuzzed(api_schema):
@@ -191,8 +191,9 @@ def test_every_described_operation_is_fuzzed(api_schema):
 # Negative cases (values the description refuses) only where a parameter can be invalid.
 @pytest.mark.parametrize("path, mode", [
     *((path, GenerationMode.POSITIVE) for path in OPERATIONS),
-    *((path, GenerationMode.NEGATIVE) for path in ("/api/search", "/api/speakers",
-                                                   "/api/export.csv", "/api/export.jsonl")),
+    *((path, GenerationMode.NEGATIVE) for path in ("/api/search", "/api/citation",
+                                                   "/api/speakers", "/api/export.csv",
+                                                   "/api/export.jsonl")),
 ])
 def test_api_conforms_to_its_openapi_description(api_schema, path, mode):
     operation = api_schema[path]["GET"]

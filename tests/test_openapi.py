@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 SAMPLES = {
     "q": '"nuclear disarmament" OR détente', "date_from": "1960", "date_to": "2022-03-04",
     "unit": "passages", "sort": "-date", "page": "1", "per_page": "5", "facets": "speaker,year",
-    "facet_size": "3", "highlight": "false", "speaker": "Eduard Shevardnadze",
-    "country": "France", "type": "speech", "source": "UN General Debate",
+    "facet_size": "3", "highlight": "false", "phrase": "loose", "speaker": "Eduard Shevardnadze",
+    "country": "France", "type": "speech", "source": "UN General Debate", "kind": "direct",
 }
 
 

@@ -272,16 +272,18 @@ def test_zero_results_suggest_removing_filters_and_show_warnings(client):
 
 def test_results_lead_with_the_quote_and_carry_a_citation(client):
     html = page(client, f"/?q=%22{RBO}%22&unit=quotes&speaker=Antony+Blinken")
-    lead = re.search(r'<blockquote class="lead is-quote"><p>(.*?)</p>', html).group(1)
-    assert "<mark>rules-based order</mark>" in lead
+    lead = re.search(r'<div class="quote kind-(\w+)".*?</div>', html, re.S)
+    assert "<mark>rules-based order</mark>" in lead.group(0)
     cite = re.search(r'<p class="citation-text"[^>]*>(.*?)</p>', html).group(1)
     assert "Antony Blinken, Secretary of State" in cite and "29 Jul 2021" in cite
-    assert "http://localhost/documents/STATE-2021-07#q" in cite
+    # no server.public_url in the test config: a relative permalink, never the Host header's
+    assert "Permalink: /documents/STATE-2021-07#q" in cite and "localhost" not in cite
 
 
 def test_document_page_marks_quotes_speakers_and_query(client):
     html = page(client, "/documents/STATE-2021-07?q=allies")
-    assert re.search(r'<span class="quoted" id="q0">We will defend.*?<mark>allies</mark>', html)
+    assert re.search(r'<span class="quoted kind-direct" data-kind="direct" id="q0">We will defend'
+                     r'.*?<mark>allies</mark>', html)
     assert 'class="said-by"' in html and "Antony Blinken" in html
     assert 'href="https://example.org/blinken"' in html
 
@@ -317,7 +319,7 @@ def test_json_twin_and_exports_carry_the_same_search(client):
     data = client.get(twin).get_json()
     assert data["query"]["filters"] == {"speaker": ["Antony Blinken"]}
     assert data["query"]["unit"] == "quotes" and data["query"]["sort"] == "date"
-    assert set(data["facets"]) == {"speaker", "country", "type", "source"}
+    assert set(data["facets"]) == {"speaker", "country", "type", "source", "kind"}
     exports = [h for h in hrefs(html) if h.startswith("/api/export.")]
     assert {h.split("?")[0] for h in exports} == {"/api/export.csv", "/api/export.jsonl"}
     assert all(params(h)["speaker"] == ["Antony Blinken"] for h in exports)

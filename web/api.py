@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from search.service import (MAX_RESULT_WINDOW, IndexMissing, RequestError, SearchRequest,
                             SearchService)
+from search.service import citing
 from search.service.hits import EXPORT_COLUMNS
 from search.service.request import int_param
 
@@ -110,6 +111,25 @@ def document(doc_id: str) -> Response:
     if found is None:
         return error(404, "not_found", f"no document with id {doc_id!r}", "doc_id")
     return jsonify(found)
+
+
+@api.get("/citation")
+def citation() -> Response:
+    """One quote's, passage's or document's citation: ``format=text`` (default), ``csl``
+    (CSL-JSON, an array of one item, for Zotero and other reference managers) or ``bibtex``."""
+    unit_id = request.args.get("id", "").strip()
+    fmt = request.args.get("format", "text").strip() or "text"
+    if not unit_id:
+        return error(400, "missing_parameter", "id is required: a hit's id (doc, doc#p3, doc#q0)",
+                     "id")
+    if fmt not in citing.FORMATS:
+        return error(400, "bad_format", f"format must be one of {', '.join(citing.FORMATS)} "
+                                        f"(got {fmt!r})", "format")
+    found = service().citation(unit_id, fmt)
+    if found is None:
+        return error(404, "not_found", f"no document, passage or quote with id {unit_id!r}", "id")
+    body = json.dumps(found, ensure_ascii=False, indent=2) if fmt == "csl" else found
+    return Response(body, mimetype=citing.FORMATS[fmt])
 
 
 @api.get("/speakers")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from search.fields import FACETS, UNITS
 from search.service import MAX_RESULT_WINDOW, Limits
+from search.service import citing
 from search.service.hits import HIT_SCHEMA
-from search.service.request import SORTS, filter_names
+from search.service.request import PHRASES, SORTS, filter_names
 
 
 def _param(name: str, schema: dict, description: str, *, required: bool = False,
@@ -58,8 +59,20 @@ def _search_params(limits: Limits, facets: tuple[str, ...]) -> list[dict]:
     params = [
         _param("q", {"type": "string", "maxLength": limits.max_query_chars},
                'Whoosh query syntax: AND, OR, NOT, "phrases", "a b"~5, field:value, prefix*. '
+               'A "phrase" in quotes matches its words in that order letter for letter (up to '
+               "case, accents, apostrophe style and punctuation), small words such as of, the, "
+               "to included, unless phrase=loose; words outside quotes match any word ending "
+               "and small words are skipped. "
                "Typographic quotes, apostrophes and dashes work like their plain forms; a syntax "
                "error falls back to the plain words with a warning."),
+        _param("phrase", {"type": "string", "enum": list(PHRASES), "default": "exact"},
+               'How a "phrase" in quotes matches. exact: its words as written, in that order, '
+               'stop words included ("right of self-determination" does not find "right to '
+               'self-determination"; "to be or not to be" finds that line). loose: any word '
+               'endings, and any small word in place of another ("Security Council reformed" '
+               'finds "Security Council reform", "right of self-determination" finds "right to '
+               'self-determination"), as words outside quotes match; a phrase of small words '
+               'alone finds nothing. A sloppy phrase ("a b"~5) is always loose.'),
         _param("date_from", date, "Earliest date: 2022, 2022-01 or 2022-01-07 (a real date, "
                                   "years 0001 to 9999); not after date_to."),
         _param("date_to", date, "Latest date, inclusive of the whole year, month or day "
@@ -121,6 +134,13 @@ SEARCH_RESPONSE = {
 }
 
 
+CITATION = ("Who said what, where and when, ready to paste or import. Only a direct quote's "
+            "words stand in quotation marks; a partial quote puts only its fragment in marks; "
+            "reported speech is labelled as the outlet's paraphrase. A news article's own text "
+            "is cited as the article's (outlet, author, title, date, URL), with no speaker. "
+            "Links use server.public_url, never the request's Host.")
+
+
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -164,6 +184,22 @@ def openapi_document(limits: Limits, facets: tuple[str, ...]) -> dict:
                 "responses": {"200": _json({"type": "object", "required": [
                     "id", "title", "paragraphs", "quotes"]}, "the document"),
                     **_errors(404, 429, 503), **_too_long()}}},
+            "/api/citation": {"get": {
+                "operationId": "citation", "summary": "Cite a quote, passage or document",
+                "description": CITATION,
+                "parameters": [
+                    _param("id", {"type": "string", "minLength": 1},
+                           "A hit's id: a document (doc), passage (doc#p3) or quote (doc#q0)",
+                           required=True),
+                    _param("format", {"type": "string", "enum": list(citing.FORMATS),
+                                      "default": "text"},
+                           "text (plain), csl (CSL-JSON: an array of one item) or bibtex")],
+                "responses": {"200": {"description": "the citation", "content": {
+                    citing.FORMATS["text"]: {"schema": {"type": "string"}},
+                    citing.FORMATS["csl"]: {"schema": {"type": "array",
+                                                        "items": {"type": "object"}}},
+                    citing.FORMATS["bibtex"]: {"schema": {"type": "string"}}}},
+                    **_errors(400, 404, 429, 503), **_too_long()}}},
             "/api/speakers": {"get": {
                 "operationId": "speakers", "summary": "Speakers with counts",
                 "parameters": [

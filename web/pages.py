@@ -12,15 +12,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any, Callable
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from search.fields import FACETS
+from search.fields import FACETS, KINDS
+from search.service.citing import UNKNOWN_SPEAKER, display_date
 from search.service.request import filter_names
 from search.service import (MAX_RESULT_WINDOW, IndexMissing, RequestError, SearchRequest,
                             SearchService)
@@ -65,19 +64,13 @@ def render_error(exc: HTTPException) -> tuple[str, int]:
 
 # -- display helpers -----------------------------------------------------------
 
-@pages.app_template_filter("display_date")
-def display_date(value: str | None, precision: str | None = None) -> str:
-    """A date as precise as its source: a year-only UN speech is "1986", not "1 Jan 1986"."""
-    if not value:
-        return ""
-    when = datetime.fromisoformat(value)
-    if precision == "year":
-        return str(when.year)
-    if precision == "month":
-        return when.strftime("%B %Y")
-    if precision == "minute":
-        return f"{when.day} {when:%b %Y, %H:%M}"
-    return f"{when.day} {when:%b %Y}"
+pages.add_app_template_filter(display_date, "display_date")
+
+
+@pages.app_template_filter("value_label")
+def value_label(value: str, facet: str) -> str:
+    """A facet value as the page names it: a quote kind in words."""
+    return KINDS.get(value, value).capitalize() if facet == "kind" else value
 
 
 @pages.app_template_filter("machine_date")
@@ -98,22 +91,10 @@ def anchor(unit_id: str) -> str:
     return unit_id.rpartition("#")[2]
 
 
-def document_url(doc_id: str, q: str = "", unit_id: str | None = None, external: bool = False
-                 ) -> str:
+def document_url(doc_id: str, q: str = "", unit_id: str | None = None) -> str:
     """A document page, scrolled to the passage or quote that matched, with the query lit."""
-    return url_for("pages.document_page", doc_id=doc_id, q=q or None, _external=external,
+    return url_for("pages.document_page", doc_id=doc_id, q=q or None,
                    _anchor=anchor(unit_id) if unit_id and "#" in unit_id else None)
-
-
-def citation(text: str, speakers: list[dict], doc: dict, link: str) -> str:
-    """Plain text a reporter pastes: the words, who said them as what, where, when, a link."""
-    who = "; ".join(", ".join(filter(None, (s["name"], s.get("role")))) for s in speakers)
-    words = text.strip().rstrip(",;:")
-    said = " — ".join(filter(None, (f"“{words}”" if words else "", who)))
-    title = f"“{doc['title']}”" if doc.get("title") else None
-    where = ", ".join(filter(None, (title, doc.get("source"),
-                                    display_date(doc.get("date"), doc.get("date_precision")))))
-    return " ".join(f"{part}." for part in (said, where) if part) + f" {link}"
 
 
 def speaker_links(speakers: list[dict]) -> list[dict]:
@@ -195,7 +176,8 @@ def search_page() -> str:
         more_values_size=MORE_FACET_VALUES, chips=filter_chips(req, links),
         timeline=timeline(result["histogram"], req, links),
         paging=paging(req, result, links),
-        json_url=links.api(request.args.get("cursor")))
+        json_url=links.api(request.args.get("cursor")),
+        export_cap=current_app.config["DIPSEARCH"].get("search", "export_cap"))
 
 
 def filtered_speakers(req: SearchRequest, prefix: str) -> dict:
@@ -213,33 +195,54 @@ def filtered_speakers(req: SearchRequest, prefix: str) -> dict:
 
 
 def hit_view(hit: dict, req: SearchRequest) -> dict:
-    """One result, leading with the words that matched: a quote when there is one."""
-    quotes = hit.get("quotes") or []
-    lead_quote = hit.get("quote") or (quotes[0] if quotes else None)
-    snippet = hit["snippets"][0] if hit.get("snippets") else ""
-    if hit["unit"] == "quote":
-        lead_html, speakers, unit_id = snippet, hit["speakers"], hit["id"]
-        raw_speaker = (hit.get("quote") or {}).get("speaker")
-    elif lead_quote:
-        lead_html, speakers, unit_id = lead_quote["html"], lead_quote["speakers"], lead_quote["id"]
-        raw_speaker = lead_quote.get("speaker")
-    else:
-        lead_html, speakers, unit_id = snippet, hit["speakers"], hit.get("passage") or hit["id"]
-        raw_speaker = None
-    text = lead_quote["text"] if lead_quote else Markup(snippet).striptags()
-    cite_link = document_url(hit["doc_id"], unit_id=unit_id, external=True)
+    """One result: headed by whose words the document is (never by someone it quotes), leading
+    with the quote that matched when there is one, drawn as its kind is."""
+    quotes = [quote_view(q) for q in hit.get("quotes") or []]
+    lead = quote_view(hit["quote"]) if hit.get("quote") else (quotes[0] if quotes else None)
+    unit_id = lead["id"] if lead else (hit.get("passage") or hit["id"])
+    own = hit["voice"] == "speaker" and hit["unit"] != "quote"
     return {
         **hit,
-        "lead_html": lead_html,
-        "lead_is_quote": lead_quote is not None,
-        "who": speaker_links(speakers),
-        "raw_speaker": raw_speaker if not speakers else None,
-        "doc_speakers": speaker_links(hit["speakers"]) if hit["unit"] != "quote" else [],
+        "lead": lead,
+        "snippet": None if lead else (hit["snippets"][0] if hit.get("snippets") else ""),
+        "who": speaker_links(hit["speakers"]) if own else [],
+        "quoted_people": speaker_links(hit["speakers"])
+        if hit["voice"] == "outlet" and hit["unit"] != "quote" else [],
         "more_quotes": quotes[1:],
         "href": document_url(hit["doc_id"], req.q, unit_id),
         "original": web_url(hit.get("url")),
-        "citation": citation(text, speakers, hit, cite_link),
     }
+
+
+def quote_view(quote: dict) -> dict:
+    """A quote as the pages draw it: its speaker's page, and for a partial quote or reported
+    speech the reporter's sentence around it (``before``/``after``), so that only a direct
+    quote stands alone in quotation marks."""
+    who = speaker_links(quote.get("speakers") or [])
+    before, after = around(quote)
+    return {**quote, "anchor": anchor(quote["id"]), "who": who, "before": before, "after": after,
+            "label": who[0]["name"] if who else (quote.get("speaker") or UNKNOWN_SPEAKER)}
+
+
+_MARKS = "\"'“”‘’«»„‟‹›"
+CONTEXT_CHARS = 220  # of the reporter's sentence shown on each side of a quote
+
+
+def around(quote: dict) -> tuple[str, str]:
+    """The sentence before and after a partial or reported quote, shortened; a partial
+    quote's own marks are left out (the page draws them, around the fragment only)."""
+    context, words = quote.get("context") or "", quote.get("text") or ""
+    at = context.find(words) if quote.get("kind") != "direct" and words else -1
+    if at < 0:
+        return "", ""
+    before, after = context[:at], context[at + len(words):]
+    if quote["kind"] == "partial":
+        before, after = before.rstrip(_MARKS), after.lstrip(_MARKS)
+    if len(before) > CONTEXT_CHARS:
+        before = "…" + before[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS].rsplit(" ", 1)[0] + "…"
+    return before, after
 
 
 def filter_chips(req: SearchRequest, links: Links) -> list[dict]:
@@ -348,7 +351,7 @@ def document_page(doc_id: str) -> str:
     if doc is None:
         abort(404, description=f"There is no document with the id “{doc_id}”.")
     q = request.args.get("q", "").strip()
-    quotes = [quote_view(quote, doc) for quote in doc["quotes"]]
+    quotes = [quote_view(quote) for quote in doc["quotes"]]
     paragraphs = marked_paragraphs(doc["paragraphs"], quotes, query_marks(q))
     return render_template(
         "document.html", doc=doc, q=q, quotes=quotes, paragraphs=paragraphs,
@@ -360,15 +363,6 @@ def document_page(doc_id: str) -> str:
 def query_marks(q: str) -> Callable[[str], list[tuple[int, int]]]:
     """Where ``q``'s words and phrases stand in a text, parsed exactly as the search parses them."""
     return service().highlighter_for(q)
-
-
-def quote_view(quote: dict, doc: dict) -> dict:
-    """A quote of the document page: its anchor in the text, its speaker, its citation."""
-    who = speaker_links(quote.get("speakers") or [])
-    return {**quote, "anchor": anchor(quote["id"]), "who": who,
-            "label": who[0]["name"] if who else (quote.get("speaker") or "unattributed"),
-            "citation": citation(quote["text"], quote.get("speakers") or [], doc,
-                                 document_url(doc["doc_id"], unit_id=quote["id"], external=True))}
 
 
 def marked_paragraphs(paragraphs: list[str], quotes: list[dict],
@@ -429,7 +423,7 @@ def speaker_page(name: str) -> str:
     """Who a speaker is, when they spoke and were quoted, and their quotes, newest first."""
     req = SearchRequest(unit="quotes", filters={"speaker": [name]}, sort="-date",
                         per_page=SPEAKER_PAGE_QUOTES)
-    quotes = service().search(req)
+    quotes = service().search(replace(req, facets=["kind"] if "kind" in service().facets else []))
     statements = service().search(replace(req, unit="documents"))
     if not quotes["total"] and not statements["total"]:
         abort(404, description=f"No statements or quotes by “{name}” are indexed.")
@@ -441,6 +435,9 @@ def speaker_page(name: str) -> str:
         hits=[hit_view(h, req) for h in quotes["hits"]],
         chart=year_chart(per_year), per_year=per_year,
         all_quotes=url_for("pages.search_page") + _query(req.params()),
+        kinds=[(KINDS[v["value"]], v["count"], url_for("pages.search_page") + _query(
+            replace(req, filters={**req.filters, "kind": [v["value"]]}).params()))
+            for v in quotes["facets"].get("kind", {}).get("values", []) if v["value"] in KINDS],
         all_statements=url_for("pages.search_page") + _query(
             SearchRequest(filters={"speaker": [name]}, sort="-date").params()),
         json_url=url_for("api.search") + _query(req.params()))

@@ -62,7 +62,9 @@ class SearchSpec:
     ``day_from``/``day_to`` are ``search.fields.day_number`` values (0: open).
     ``need``: how many matches must come back ranked (None: all, for a cursor
     or an export); ``start``/``count`` the slice of them to return, or
-    ``after`` the opaque key of the last hit already seen.
+    ``after`` the opaque key of the last hit already seen. ``phrase``: "exact"
+    (a quoted phrase matches its words letter for letter, stop words included)
+    or "loose" (any word endings, stop words skipped).
     """
 
     q: str = ""
@@ -78,6 +80,7 @@ class SearchSpec:
     after: tuple | None = None
     best_passages: bool = True   # documents: the paragraph that best matches each hit
     quotes: bool = True          # documents: up to three of each hit's quotes that match
+    phrase: str = "exact"        # quoted phrases: "exact" or "loose"
 
 
 @dataclass
@@ -95,8 +98,9 @@ class QueryWords:
     """The words of a query as the index holds them, for highlighting."""
 
     terms: list[str] = field(default_factory=list)    # positive words
-    phrases: list[list[str]] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)  # loose phrases, as terms
     loose: list[str] = field(default_factory=list)    # words outside phrases
+    exact: list[list[str]] = field(default_factory=list)    # exact phrases, as Token.exact
 
 
 @dataclass
@@ -129,12 +133,14 @@ class Export:
 
 
 class Token(NamedTuple):
-    """A word of a text as the index analyses it, with its place in the text."""
+    """A word of a text as the index analyses it, with its place in the text: ``text`` the
+    term (stemmed), ``exact`` the form a phrase matches letter for letter."""
 
     text: str
     start: int
     end: int
     stopped: bool
+    exact: str = ""
 
 
 class Snapshot(Protocol):
@@ -159,12 +165,12 @@ class Snapshot(Protocol):
     def tokens(self, text: str) -> list[Token]:
         """``text`` analysed as the index analyses it, stop words marked, for highlighting."""
 
-    def query_words(self, q: str, unit: str) -> QueryWords: ...
+    def query_words(self, q: str, unit: str, phrase: str = "exact") -> QueryWords: ...
 
     def holdings(self, *, units: bool = False) -> Holdings:
         """What this version holds; ``units``: also check every document's units."""
 
-    def cost(self, q: str, unit: str) -> int:
+    def cost(self, q: str, unit: str, phrase: str = "exact") -> int:
         """Roughly how much reading a search would take (postings; a phrase word counts more),
         told from the term list alone, before any matcher is built."""
 

@@ -7,10 +7,11 @@ so the engine only writes what it is given (search.engine.whoosh.units).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import bisect
+from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-from search.fields import FACETS, VALUE_FACETS, day_number, joined
+from search.fields import FACETS, VALUE_FACETS, Subject, day_number, joined
 from search.ingest.document import Document, Speaker
 from search.ingest.quotes import Quote, extract_quotes
 from search.ingest.speakers import SpeakerRegistry
@@ -40,14 +41,28 @@ def describe(name: str, doc: Document, registry: SpeakerRegistry) -> Speaker:
                    (role.country if role else None) or person.country)
 
 
-def _common(doc: Document, speakers: list[Speaker]) -> dict:
-    """Fields every unit of a document carries, for filters and facets (search.fields)."""
-    values = {name: joined(FACETS[name].values(doc, speakers)) for name in VALUE_FACETS}
+def _filters(subject: Subject) -> dict:
+    """The fields a unit carries for filters and facets (search.fields): each facet's values."""
+    doc = subject.doc
+    values = {name: joined(FACETS[name].values(subject)) for name in VALUE_FACETS}
     return {"doc_id": doc.id, "day": day_number(doc.date), **values}
 
 
+def _paragraph_of(doc: Document) -> Callable[[int], int]:
+    """The paragraph an offset of ``doc.text`` falls in."""
+    starts, at = [], 0
+    for paragraph in doc.paragraphs:
+        starts.append(at)
+        at += len(paragraph) + 2
+    return lambda offset: max(bisect.bisect_right(starts, offset) - 1, 0)
+
+
 def _meta(doc: Document, speakers: list[Speaker]) -> dict:
+    """What a hit shows of its document. ``voice`` says whose words its text is: a record that
+    names its speakers (a speech, a statement) holds theirs; any other (a news article) the
+    outlet's, whoever it quotes."""
     return {
+        "voice": "speaker" if doc.speakers else "outlet",
         "title": doc.title,
         "date": doc.date.isoformat() if doc.date else None,
         "date_precision": doc.date_precision,
@@ -74,10 +89,12 @@ class Prepared:
     may then run in any worker process.
     """
     doc: Document
-    common: dict
+    common: dict  # the document unit's filter fields
     meta: dict
     quotes: list[tuple[Quote, str | None, Speaker | None]]
     file: str = ""  # the corpus file, as the indexer names it (unique across corpus paths)
+    passage_filters: list[dict] = field(default_factory=list)  # each paragraph's filter fields
+    quote_filters: list[dict] = field(default_factory=list)    # each quote's filter fields
 
 
 def prepare(doc: Document, registry: SpeakerRegistry, quotes: QuoteExtractor | None = None,
@@ -97,7 +114,16 @@ def prepare(doc: Document, registry: SpeakerRegistry, quotes: QuoteExtractor | N
         name = registry.canonical(quote.speaker) if quote.speaker else None
         settled.append((quote, name,
                         (own.get(name) or describe(name, doc, registry)) if name else None))
-    return Prepared(doc, _common(doc, speakers), _meta(doc, speakers), settled, file or doc.path)
+    paragraph_of = _paragraph_of(doc)
+    in_paragraph: list[list[Quote]] = [[] for _ in doc.paragraphs]
+    for quote in quote_list:
+        in_paragraph[paragraph_of(quote.start)].append(quote)
+    return Prepared(
+        doc, _filters(Subject("document", doc, speakers, quote_list)), _meta(doc, speakers),
+        settled, file or doc.path,
+        [_filters(Subject("passage", doc, speakers, quotes)) for quotes in in_paragraph],
+        [_filters(Subject("quote", doc, [speaker] if speaker else [], [quote]))
+         for quote, _, speaker in settled])
 
 
 def extract_document_quotes(doc: Document, registry: SpeakerRegistry) -> list:

@@ -20,6 +20,9 @@ from search.engine.interface import Limits, RequestError
 from search.fields import FACETS, UNITS
 
 SORTS = ("relevance", "date", "-date")
+# How a phrase in quotes matches: letter for letter, stop words included (exact), or with any
+# word endings and any small words in its gaps (loose).
+PHRASES = ("exact", "loose")
 MAX_RESULT_WINDOW = 10_000
 
 # Pasted text: typographic quotes, apostrophes and dashes behave as their plain forms.
@@ -45,6 +48,7 @@ class SearchRequest:
     facets: list[str] = field(default_factory=list)
     facet_size: int = 10
     highlight: bool = True
+    phrase: str = "exact"
 
     def params(self, **changes: Any) -> list[tuple[str, str]]:
         """URL parameters that reproduce this request (with changes), for links."""
@@ -53,9 +57,11 @@ class SearchRequest:
             "per_page": self.per_page, "date_from": _bound_param(self.date_from),
             "date_to": _bound_param(self.date_to),
             "facets": ",".join(self.facets), **{k: v for k, v in self.filters.items()},
+            "phrase": self.phrase,
         }
         values.update(changes)
-        defaults = {"unit": "documents", "sort": "relevance", "page": 1, "per_page": 10}
+        defaults = {"unit": "documents", "sort": "relevance", "page": 1, "per_page": 10,
+                    "phrase": "exact"}
         out: list[tuple[str, str]] = []
         for key, value in values.items():
             for item in value if isinstance(value, list) else [value]:
@@ -96,6 +102,7 @@ def parse_request(args: Mapping[str, Sequence[str]], limits: Limits,
         raise RequestError("bad_date_range", "date_from is after date_to", "date_from")
     request.unit = _choice(one("unit", "documents"), tuple(UNITS), "unit")
     request.sort = _choice(one("sort", "relevance"), SORTS, "sort")
+    request.phrase = _choice(one("phrase", "exact"), PHRASES, "phrase")
     request.per_page = int_param(one("per_page"), "per_page", 10, 1, limits.max_per_page)
     request.page = int_param(one("page"), "page", 1, 1, None)
     if (request.page - 1) * request.per_page >= MAX_RESULT_WINDOW:

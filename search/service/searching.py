@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, Sequence
@@ -20,13 +21,16 @@ from search.engine.interface import (Engine, IndexMissing, Limits, Match, Reques
                                      SearchSpec, Snapshot)
 from search.fields import UNITS, day_number
 from search.service.highlight import Highlighter
-from search.service.hits import export_row, hit, quote_hit, snippet_of
+from search.service import citing
+from search.service.hits import export_row, hit, quote_hit, quote_of, snippet_of
 from search.service.indexing import CHECK_FILE
 from search.service.cost import EXPENSIVE_COST, is_expensive
 from search.service.request import SearchRequest, encode_cursor, normalise, parse_request
 
 
 logger = logging.getLogger(__name__)
+# A passage's or quote's id: its document's id and its place there (``doc#p3``, ``doc#q0``).
+_UNIT_SUFFIX = re.compile(r"#[pq]\d+$")
 
 
 class SearchService:
@@ -43,6 +47,8 @@ class SearchService:
         self.engine = engine or open_engine(config, self.limits)
         # The facets this server offers (facets.fields): counted, filterable, on the pages.
         self.facets: tuple[str, ...] = tuple(config.get("facets", "fields"))
+        # Permalinks and citations point here, never at a request's Host header.
+        self.public_url: str | None = config.get("server", "public_url")
 
     @property
     def index_root(self) -> Path:
@@ -65,9 +71,10 @@ class SearchService:
         if not (path in ("/", "/api/search") and args.get("q")):
             return False
         unit = UNITS.get((args.get("unit") or ["documents"])[-1], "document")
+        phrase = (args.get("phrase") or ["exact"])[-1].strip()
         try:
             return self.live().cost(normalise(args["q"][-1])[:self.limits.max_query_chars],
-                                    unit) > EXPENSIVE_COST
+                                    unit, phrase) > EXPENSIVE_COST
         except (RequestError, IndexMissing):
             return False  # refused or unanswerable: the request itself will say so, fast
         except Exception:  # an estimate must never fail a request: run it as expensive
@@ -89,7 +96,8 @@ class SearchService:
             "total": outcome.total,
             "partial": outcome.partial,
             "query": {"q": request.q, "understood": outcome.understood, "unit": request.unit,
-                      "sort": request.sort, "filters": request.filters,
+                      "sort": request.sort, "phrase": request.phrase,
+                      "filters": request.filters,
                       "date_from": _iso(request.date_from), "date_to": _iso(request.date_to)},
             "warnings": outcome.warnings + (["the search ran out of time: results are partial"]
                                             if outcome.partial else []),
@@ -109,38 +117,72 @@ class SearchService:
             day_from=day_number(request.date_from), day_to=day_number(request.date_to),
             sort=request.sort, facets=request.facets, facet_size=request.facet_size,
             start=(request.page - 1) * request.per_page, count=request.per_page,
-            after=request.cursor, best_passages=request.highlight)
+            after=request.cursor, best_passages=request.highlight, phrase=request.phrase)
 
     def _hits(self, live: Snapshot, request: SearchRequest, matches: list[Match], words
               ) -> list[dict]:
-        highlighter = Highlighter(live.tokens)
+        highlighter = Highlighter(live.tokens, words.exact)
         terms, phrases = set(words.loose), words.phrases
         hits = []
         for match in matches:
             shown = hit(match.record, match.score)
+            quote = None
             if request.unit == "documents":
                 source = match.passage["body"] if match.passage else ""
                 shown["passage"] = match.passage["key"] if match.passage else None
                 shown["snippets"] = snippet_of(highlighter, source, terms, phrases)
-                shown["quotes"] = [quote_hit(q, highlighter, terms, phrases) for q in match.quotes]
+                shown["quotes"] = [self._quote_cited(shown, quote_hit(q, highlighter, terms,
+                                                                     phrases))
+                                   for q in match.quotes]
             else:
                 body = match.record.get("body") or ""
                 shown["snippets"] = snippet_of(highlighter, body, terms, phrases) \
                     if request.highlight else []
                 if request.unit == "quotes":
-                    shown["quote"] = match.record["meta"].get("quote")
-                    shown["context"] = match.record["meta"].get("context")
-            hits.append(shown)
+                    quote = shown["quote"] = quote_hit(match.record, highlighter, terms, phrases)
+                    shown["context"] = quote["context"]
+            hits.append(self._cited(shown, match.record.get("body") or "", quote))
         return hits
 
-    def highlighter_for(self, q: str) -> Callable[[str], list[tuple[int, int]]]:
+    def _cited(self, shown: dict, words: str, quote: dict | None) -> dict:
+        """A hit, quote or document with its permalink and plain-text citation."""
+        cited = self.citable(shown, words, quote)
+        shown["permalink"], shown["citation"] = cited.link, citing.text(cited)
+        return shown
+
+    def _quote_cited(self, doc: dict, quote: dict) -> dict:
+        """A quote of a document with its own permalink and citation."""
+        cited = self.citable(doc, "", quote)
+        return dict(quote, permalink=cited.link, citation=citing.text(cited))
+
+    def citable(self, doc: dict, words: str = "", quote: dict | None = None) -> citing.Cited:
+        """What a citation of a unit is made from (``doc``: a hit's fields)."""
+        unit_id = quote["id"] if quote else doc["id"]
+        unit = "quote" if quote else doc.get("unit", "document")
+        return citing.Cited(unit, unit_id, doc,
+                            citing.permalink(self.public_url, doc["doc_id"], unit_id),
+                            words if unit == "passage" else "", quote)
+
+    def citation(self, unit_id: str, fmt: str) -> str | list | None:
+        """One unit's citation in a format of ``citing.RENDERERS``; None for no such unit."""
+        doc_id = unit_id.rpartition("#")[0] if _UNIT_SUFFIX.search(unit_id) else unit_id
+        units = {u["key"]: u for u in self.live().units_of(doc_id)}
+        record = units.get(unit_id)
+        if record is None:
+            return None
+        shown = hit(record, None)
+        quote = quote_of(record) if record["unit"] == "quote" else None
+        return citing.RENDERERS[fmt](self.citable(shown, record.get("body") or "", quote))
+
+    def highlighter_for(self, q: str, phrase: str = "exact"
+                        ) -> Callable[[str], list[tuple[int, int]]]:
         """Character spans to mark in any text for the words of ``q`` (document pages),
-        parsed exactly as the search parses them."""
+        parsed exactly as the search parses them (``phrase``: exact or loose)."""
         if not q:
             return lambda text: []
         live = self.live()
-        words = live.query_words(q, "document")
-        highlighter = Highlighter(live.tokens)
+        words = live.query_words(q, "document", phrase)
+        highlighter = Highlighter(live.tokens, words.exact)
         return lambda text: highlighter.spans(text, set(words.loose), words.phrases)
 
     # -- documents, speakers, stats ------------------------------------------
@@ -153,10 +195,9 @@ class SearchService:
             return None
         passages = sorted((u for u in units if u["unit"] == "passage"), key=lambda u: u["position"])
         quotes = sorted((u for u in units if u["unit"] == "quote"), key=lambda u: u["position"])
-        out = hit(doc, None)
+        out = self._cited(hit(doc, None), "", None)
         out["paragraphs"] = [p["body"] for p in passages]
-        out["quotes"] = [dict(q["meta"]["quote"], id=q["key"], context=q["meta"].get("context"),
-                              speakers=q["meta"].get("speakers", [])) for q in quotes]
+        out["quotes"] = [self._quote_cited(out, quote_of(record)) for record in quotes]
         return out
 
     def speakers(self, prefix: str = "", country: str | None = None, limit: int = 100) -> list[dict]:
@@ -211,8 +252,7 @@ class SearchService:
                    "complete": rows == found.total and not found.partial, "timed_out": False}
         return summary, self._rows(found.matches, request.unit, summary, deadline)
 
-    @staticmethod
-    def _rows(matches: Iterator[Match], unit: str, summary: dict, deadline: float
+    def _rows(self, matches: Iterator[Match], unit: str, summary: dict, deadline: float
               ) -> Iterator[dict]:
         """Export rows until the time limit; a cut export says so in ``summary``.
 
@@ -223,7 +263,10 @@ class SearchService:
             if sent and not sent % 256 and time.monotonic() > deadline:
                 summary.update(rows=sent, complete=False, timed_out=True)
                 return
-            yield export_row(match.record, match.score, unit)
+            record = match.record
+            quote = quote_of(record) if record["unit"] == "quote" else None
+            yield self._cited(export_row(record, match.score, unit), record.get("body") or "",
+                              quote)
 
 
 def _iso(value) -> str | None:

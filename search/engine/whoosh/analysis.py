@@ -15,12 +15,31 @@ Two composable Whoosh pieces, as Whoosh's own pipeline is built:
 
 Stop words are dropped *without renumbering positions*: Whoosh's StopFilter
 closes the gap, which lets ``"Security Council reform"`` match ``Security
-Council will be reformed``. Keeping the gap keeps phrases exact; the query
-layer uses the same gaps when it builds phrase queries.
+Council will be reformed``. Keeping the gap keeps a loose phrase's layout (a
+stop word stands for any stop word); the query layer uses the same gaps when
+it builds loose phrase queries.
 
 The normaliser is a pure function of the raw token, so its results are cached:
 a UN speech repeats the same few thousand word forms, and the cache makes
 stemming nearly free on the indexing hot path.
+
+Exact phrases
+-------------
+A phrase in quotes is matched letter for letter (up to case, accents, the
+apostrophe's style and punctuation), stop words included, on fields of their
+own (``text_exact``, ``quote_exact``), analysed by ``ExactFilter``: each word's
+*exact form* (``détente`` -> ``detente``, ``China’s`` -> ``china's``,
+``U.S.`` -> ``us``, ``1,000`` -> ``1000``; no stemming, no stop list), at the
+same positions as the stemmed field. Stop words are in nearly every unit,
+so a phrase that holds them would read their long postings; the field also
+holds *common grams* (after Lucene's CommonGrams, one way only): each stop word
+with the word after it, as one term (``of peoples``) at the stop word's
+position. A phrase is then matched on its grams and on the words no gram
+covers (``ExactFilter.plan``): ``"to be or not to be"`` reads ``to be``,
+``be or``, ``or not``, ... whose postings are short, never ``to`` or ``be``
+alone; only a stop word that ends a phrase (``"the right of"``) is read on its
+own. Grams the other way too (``right of``) would spare that at a fifth more
+index (measured on the default corpus: 109 against 89 MB).
 """
 
 from __future__ import annotations
@@ -127,14 +146,7 @@ class NormalizeFilter(Filter):
 
     def normalize(self, raw: str) -> str | None:
         """The index term for one raw token; None when it is a stop word."""
-        try:
-            return self._cache[raw]
-        except KeyError:
-            pass
-        if len(self._cache) > _CACHE_LIMIT:
-            self._cache.clear()
-        term = self._cache[raw] = self._compute(raw)
-        return term
+        return cached(self._cache, raw, self._compute)
 
     def _compute(self, raw: str) -> str | None:
         word = raw.replace("’", "'")
@@ -167,6 +179,95 @@ class NormalizeFilter(Filter):
             yield token
 
 
+def cached(cache: dict, raw: str, compute):
+    """``compute(raw)`` through a bounded cache: analysis is a pure function of the raw token."""
+    try:
+        return cache[raw]
+    except KeyError:
+        pass
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    value = cache[raw] = compute(raw)
+    return value
+
+
+class ExactFilter(Filter):
+    """Raw word -> its exact form, plus a common gram with the word before when that one is
+    a stop word (see the module docstring). ``mode="query"`` gives the words only."""
+
+    def __init__(self, stop_words: Iterable[str] = STOP_WORDS, fold_accents: bool = True) -> None:
+        self.stop_words = frozenset(stop_words)
+        self.fold_accents = fold_accents
+        self._cache: dict[str, str] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, ExactFilter) and other.stop_words == self.stop_words
+                and other.fold_accents == self.fold_accents)
+
+    def __getstate__(self) -> dict:
+        return dict(self.__dict__, _cache={})
+
+    def exact(self, raw: str) -> str:
+        """The exact form of one raw token: what letter-for-letter matching compares."""
+        return cached(self._cache, raw, self._exact)
+
+    def _exact(self, raw: str) -> str:
+        word = raw.replace("’", "'")
+        if _ACRONYM.fullmatch(word):
+            word = word.replace(".", "")
+        elif word[0].isdigit():
+            word = word.replace(",", "")
+        word = word.casefold()
+        if self.fold_accents:
+            word = fold(word)
+        return word
+
+    def plan(self, words: list[str]) -> list[tuple[str, int]]:
+        """A phrase's exact words as the (term, offset) pairs that pin every word down: the
+        common gram of each stop word followed by another word of the phrase, and each word
+        that no gram covers."""
+        stop = self.stop_words
+        plan: list[tuple[str, int]] = []
+        covered = [False] * len(words)
+        for i, (a, b) in enumerate(zip(words, words[1:])):
+            if a in stop:
+                plan.append((gram(a, b), i))
+                covered[i] = covered[i + 1] = True
+        plan.extend((w, i) for i, w in enumerate(words) if not covered[i])
+        return plan
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        exact, stop = self.exact, self.stop_words
+        before = None  # (exact form, pos, startchar) of the previous word
+        for token in tokens:
+            word = exact(token.text)
+            if token.mode != "query" and before is not None and before[0] in stop:
+                token.text = gram(before[0], word)
+                pos, start = getattr(token, "pos", None), getattr(token, "startchar", None)
+                if token.positions:
+                    token.pos = before[1]
+                if token.chars:
+                    token.startchar = before[2]
+                yield token
+                if token.positions:
+                    token.pos = pos
+                if token.chars:
+                    token.startchar = start
+            token.text = word
+            before = (word, getattr(token, "pos", None), getattr(token, "startchar", None))
+            yield token
+
+
+def gram(a: str, b: str) -> str:
+    """The common gram of two neighbouring exact words (a space never occurs in a word)."""
+    return f"{a} {b}"
+
+
+def exact_filter(analyzer) -> ExactFilter | None:
+    """The ExactFilter of an exact field's analyzer (None for another analyzer)."""
+    return next((f for f in getattr(analyzer, "items", ()) if isinstance(f, ExactFilter)), None)
+
+
 def fold(text: str) -> str:
     """Strip accents: ``détente`` -> ``detente``, ``São Tomé`` -> ``Sao Tome``."""
     if text.isascii():
@@ -181,3 +282,11 @@ def make_analyzer(stemmer: str | None = "english", stop_words: Iterable[str] | s
     if stop_words == "default":
         stop_words = STOP_WORDS
     return WordTokenizer() | NormalizeFilter(stemmer, stop_words or (), fold_accents)
+
+
+def make_exact_analyzer(stop_words: Iterable[str] | str | None = "default",
+                        fold_accents: bool = True):
+    """The analyzer of the exact-phrase fields: exact forms and common grams, no stemming."""
+    if stop_words == "default":
+        stop_words = STOP_WORDS
+    return WordTokenizer() | ExactFilter(stop_words or (), fold_accents)

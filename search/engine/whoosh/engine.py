@@ -96,16 +96,23 @@ class WhooshEngine:
         """Hold the build lock and write a new version (``rebuild`` or none yet) or the live one.
 
         BuildInProgress when another build runs. What the block does not
-        commit is cancelled; an unpublished new version is removed.
+        commit is cancelled; an unpublished new version is removed. A live version
+        whose schema lacks a field of this program's (written by an older version) is
+        not written into: the build is a rebuild, since Whoosh keeps an index's schema.
         """
         with self.store.build_lock():
             self.store.prune(self.keep_versions)
             live = self.store.current_name()
-            if rebuild or live is None:
-                version, path = self.store.new_version()
-                ix = whoosh_index.create_in(str(path), build_schema(self.analysis))
-            else:
+            schema = build_schema(self.analysis)
+            ix = None
+            if not rebuild and live is not None:
                 version, ix = self.store.open()
+                if set(schema.names()) - set(ix.schema.names()):
+                    ix.close()
+                    ix = None
+            if ix is None:
+                version, path = self.store.new_version()
+                ix = whoosh_index.create_in(str(path), schema)
             writer = WhooshWriter(self, ix, version, fresh=version != live, procs=procs)
             try:
                 yield writer

@@ -3,6 +3,12 @@
 A query with a syntax error is not an error: it falls back to its plain words
 and says so in ``warnings``. Plain words without operators must mostly match
 (a half-remembered quote); a document's title words raise its score.
+
+A phrase in quotes is matched letter for letter, stop words included
+(``phrase="exact"``, the default: ``VerbatimPhrase`` on the unit's exact
+field), or loosely, any word endings and any stop words in its gaps
+(``phrase="loose"``: ``ExactPhrase`` on the stemmed field). Words outside
+quotes are stemmed and stop words dropped either way.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
 from search.engine.interface import Limits, QueryWords, RequestError
-from search.engine.whoosh.matchers import MinMatch, use_exact_phrases
-from search.engine.whoosh.schema import SEARCH_FIELDS
+from search.engine.whoosh.matchers import MinMatch, VerbatimPhrase, use_exact_phrases
+from search.engine.whoosh.schema import EXACT_FIELDS, SEARCH_FIELDS
 from search.fields import VALUE_FACETS
 
 _OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
@@ -28,6 +34,7 @@ _FIELD = re.compile(r"(?<![\w\\])(\w+):")
 # terms (``key:x`` used to reach Whoosh and fail with a 500).
 QUERY_FIELDS = frozenset({"text", "title", "passage_text", "quote_text", *VALUE_FACETS, "unit",
                           "doc_id", "id", "file", "kind", "year", "date", "country_code"})
+PHRASE_MODES = ("exact", "loose")
 # Queries that expand over a field's term list: counted against max_expansions before any
 # matcher is built (building one for ``text:[a TO z]`` or ``passage_text:*`` took seconds).
 _EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex, wq.TermRange)
@@ -41,14 +48,24 @@ class ParsedQuery:
     phrases: list[list[str]]  # analysed phrases, highlighted as one span
     field: str = "text"       # the full-text field searched
     loose: list[str] = dataclasses.field(default_factory=list)  # words outside phrases
+    exact: list[list[str]] = dataclasses.field(default_factory=list)  # phrases letter for letter
 
     @property
     def words(self) -> QueryWords:
-        return QueryWords(self.terms, self.phrases, self.loose)
+        return QueryWords(self.terms, self.phrases, self.loose, self.exact)
+
+    @property
+    def verbatim(self) -> list[VerbatimPhrase]:
+        """The phrases matched letter for letter."""
+        return [leaf for leaf in self.query.leaves() if isinstance(leaf, VerbatimPhrase)]
 
 
-def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> ParsedQuery:
-    """Whoosh syntax over the unit's own fields, or the plain words when the syntax is broken."""
+def parse_query(q: str, schema, limits: Limits, unit: str = "document",
+                phrase: str = "exact") -> ParsedQuery:
+    """Whoosh syntax over the unit's own fields, or the plain words when the syntax is broken.
+
+    ``phrase``: "exact" (quoted phrases letter for letter) or "loose" (see the module doc).
+    """
     warnings: list[str] = []
     field = SEARCH_FIELDS[unit][0]
     q = _EMPHASIS.sub(" ", q)  # **bold** pasted from a speech is not a wildcard
@@ -61,7 +78,8 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> Parse
         if not q:
             return ParsedQuery(wq.NullQuery, warnings, [], [], field)
     _refuse_unsearchable(q, schema)
-    parser = use_exact_phrases(QueryParser(field, schema))
+    parser = use_exact_phrases(QueryParser(field, schema),
+                               *_exact_routes(schema, phrase, q, warnings))
     try:
         query = parser.parse(q)
     except Exception as exc:  # Whoosh raises bare Exceptions, e.g. for date:[a TO b]
@@ -70,9 +88,15 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> Parse
     query = _all_of_a_field(query, SEARCH_FIELDS[unit])
     if not _OPERATORS.search(q):
         query = _require_most_words(query)
-    terms = [t for f, t in query.iter_all_terms() if f == field]
-    if len(terms) > limits.max_terms:
-        raise RequestError("too_many_terms", f"the query has {len(terms)} terms; the limit is "
+    verbatim = [leaf for leaf in query.leaves() if isinstance(leaf, VerbatimPhrase)]
+    # a verbatim phrase's stemmed words count as the query's words (proximity, best passage,
+    # title bonus), as they would in a loose search
+    terms = [t for f, t in query.iter_all_terms() if f == field] + \
+        [w for v in verbatim if v.shadow for w in v.shadow.words]
+    count = len(terms) + sum(len(v.words) - len(v.shadow.words if v.shadow else ())
+                             for v in verbatim)
+    if count > limits.max_terms:
+        raise RequestError("too_many_terms", f"the query has {count} terms; the limit is "
                                              f"{limits.max_terms}", "q")
     phrases = [list(p.words) for p in query.leaves() if isinstance(p, wq.Phrase)
                and p.fieldname == field]  # "..." and hyphenated words alike
@@ -80,7 +104,26 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document") -> Parse
     loose = [t.text for t in query.leaves() if isinstance(t, wq.Term) and t.fieldname == field]
     if "title" in SEARCH_FIELDS[unit] and words:
         query = _title_bonus(query, words)
-    return ParsedQuery(query, warnings, words, phrases, field, list(dict.fromkeys(loose)))
+    return ParsedQuery(query, warnings, words, phrases, field, list(dict.fromkeys(loose)),
+                       [list(v.words) for v in verbatim])
+
+
+def _exact_routes(schema, phrase: str, q: str, warnings: list[str]) -> tuple[dict, object]:
+    """Where quoted phrases go: ``{stemmed field: (exact field, unit it matches)}`` and the
+    exact fields' analyzer; nothing for loose phrases, or for an index written before exact
+    phrases (which says so when the query holds a phrase)."""
+    if phrase not in PHRASE_MODES:
+        raise RequestError("unknown_phrase", f"phrase must be one of {', '.join(PHRASE_MODES)} "
+                                             f"(got {phrase!r})", "phrase")
+    if phrase == "loose":
+        return {}, None
+    if not all(name in schema for name in EXACT_FIELDS.values()):
+        if '"' in q:
+            warnings.append("this index was built before exact phrases: phrases matched "
+                            "loosely; rebuild it (dipsearch index --rebuild)")
+        return {}, None
+    routes = {SEARCH_FIELDS[unit][0]: (field, unit) for unit, field in EXACT_FIELDS.items()}
+    return routes, schema[EXACT_FIELDS["document"]].analyzer
 
 
 def _title_bonus(query: wq.Query, words: list[str]) -> wq.Query:
@@ -146,8 +189,11 @@ def _refuse_unsearchable(q: str, schema) -> None:
 
 
 def _refuse_unsearchable_leaves(query: wq.Query) -> None:
-    """The same check on the parsed query: escapes such as ``\\key:x`` still name a field."""
+    """The same check on the parsed query: escapes such as ``\\key:x`` still name a field.
+    The exact-phrase fields are read by quoted phrases only."""
     for leaf in query.leaves():
+        if isinstance(leaf, VerbatimPhrase):
+            continue
         name = getattr(leaf, "fieldname", None)
         if name and name != "*" and name not in QUERY_FIELDS:
             raise RequestError("unknown_field", f"{name}: cannot be searched; fields you can "

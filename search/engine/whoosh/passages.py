@@ -6,13 +6,16 @@ query's words in the document, read once per request for proximity, then
 say which paragraph holds which word, so choosing the best passage needs no
 second search over passage postings (whose long lists Whoosh can only skip
 through block by block). Paragraphs are scored with BM25 over their own
-length; one that holds an exact phrase of the query beats any that does not.
+length; one that holds a quoted phrase letter for letter (read on the exact
+field for the page's documents) beats any other, then one that holds a
+phrase's layout of stems.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from typing import Iterable
 
 from whoosh import query as wq
 
@@ -25,10 +28,12 @@ Layout = tuple[list[int], list[int]]  # a phrase: its words (indexes into the te
 
 
 def phrase_layouts(query: wq.Query, field: str, terms: list[str]) -> list[Layout]:
-    """The exact phrases of a query on ``field``, as word indexes and offsets."""
+    """The phrases of a query on ``field`` (a verbatim phrase: its stems' layout), as word
+    indexes and offsets."""
     index = {t: i for i, t in enumerate(terms)}
     layouts = []
     for leaf in query.leaves():
+        leaf = getattr(leaf, "shadow", leaf)  # a VerbatimPhrase's stemmed twin (or None)
         if isinstance(leaf, wq.Phrase) and leaf.fieldname == field and leaf.slop <= 1 \
                 and all(w in index for w in leaf.words):
             offsets = getattr(leaf, "offsets", None) or list(range(len(leaf.words)))
@@ -37,13 +42,16 @@ def phrase_layouts(query: wq.Query, field: str, terms: list[str]) -> list[Layout
 
 
 def best_paragraph(found: Found, starts: list[int], weights: list[float],
-                   layouts: list[Layout]) -> int | None:
+                   layouts: list[Layout], exact_at: Iterable[int] = ()) -> int | None:
     """The index of the paragraph that best matches, or None when no word is in any.
 
-    ``weights`` are the words' idf; ties go to the earlier paragraph.
+    ``weights`` are the words' idf; ``exact_at`` the positions where a quoted phrase
+    starts letter for letter: paragraphs holding one come first; ties go to the earlier
+    paragraph.
     """
     count = len(starts) - 1
-    if count < 1 or not found:
+    exact = {p for p in (bisect_right(starts, at) - 1 for at in exact_at) if 0 <= p < count}
+    if count < 1 or not (found or exact):
         return None
     tf: dict[int, Counter] = {}
     by_word: dict[int, set[int]] = {}
@@ -62,7 +70,16 @@ def best_paragraph(found: Found, starts: list[int], weights: list[float],
         return sum(weights[w] * n * (K1 + 1) / (n + norm)
                    for w, n in tf.get(paragraph, {}).items())
 
-    return max(set(tf) | set(phrased), key=lambda p: (phrased[p], bm25(p), -p))
+    return max(set(tf) | set(phrased) | exact,
+               key=lambda p: (p in exact, phrased[p], bm25(p), -p))
+
+
+def phrase_starts(found: Found, layouts: list[Layout]) -> list[int]:
+    """Positions where a phrase begins with each of its words at its offset."""
+    by_word: dict[int, set[int]] = {}
+    for pos, word in found:
+        by_word.setdefault(word, set()).add(pos)
+    return _phrase_starts(by_word, layouts)
 
 
 def _phrase_starts(by_word: dict[int, set[int]], layouts: list[Layout]) -> list[int]:

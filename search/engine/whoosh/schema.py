@@ -19,6 +19,14 @@ Each kind of unit has its own full-text field (``text``, ``passage_text``,
 fast as an index of documents alone, instead of wading through the passages'
 postings of the same words and discarding them.
 
+A phrase in quotes is matched letter for letter, stop words included, on
+``text_exact`` (document units) and ``quote_exact`` (quotes), which hold exact
+word forms and common grams (``search.engine.whoosh.analysis``). A passage's
+exact phrases are read from its document's field: no phrase crosses a
+paragraph, and the document's ``starts`` column (where each paragraph starts)
+says which paragraph an occurrence is in. A field per passage would double
+the cost (the stemmed fields pay it to score passages on their own words).
+
 Full text is indexed with positions but without character offsets (they slow
 phrase queries); snippets come from re-analysing the one passage that
 matched, which is short. Only passages store their text: the document text is
@@ -30,19 +38,25 @@ from __future__ import annotations
 from whoosh import columns, fields, formats
 from whoosh.analysis import RegexTokenizer
 
-from search.engine.whoosh.analysis import make_analyzer
-from search.engine.whoosh.postings import ReusablePositions
+from search.engine.whoosh.analysis import make_analyzer, make_exact_analyzer
+from search.engine.whoosh.postings import CompactPositions, ReusablePositions
 from search.fields import VALUE_FACETS
 
 # What units hold, as a number: changing it makes the next ``dipsearch index`` re-read
 # every file (2: paragraph starts on documents; a document's units are consecutive;
 # 3: a document unit stores its file_key, so what the index holds is read from live
 # documents, never from the term list, which keeps deleted documents' terms; 4: one ``file``
-# unit per corpus file read, with its key and the ids an earlier file took from it).
-INDEX_FORMAT = 4
+# unit per corpus file read, with its key and the ids an earlier file took from it;
+# 5: a ``kind`` facet on every unit, reported speech named ``reported``;
+# exact-phrase fields ``text_exact`` and ``quote_exact`` (exact word forms and common grams,
+# so a quoted phrase matches letter for letter, stop words included) and a ``starts`` column).
+INDEX_FORMAT = 5
 # The fields a query searches, by unit: documents by text and title, the others by their text.
 SEARCH_FIELDS = {"document": ("text", "title"), "passage": ("passage_text",),
                  "quote": ("quote_text",)}
+# The field a quoted phrase is matched on letter for letter, by unit: a passage's phrases are
+# read on its document (see the module doc).
+EXACT_FIELDS = {"document": "text_exact", "passage": "text_exact", "quote": "quote_exact"}
 
 
 def with_lengths(field: fields.FieldType) -> fields.FieldType:
@@ -77,16 +91,17 @@ class FacetField(fields.FieldType):
         return value.decode("utf-8")
 
 
-def _text(analyzer) -> fields.TEXT:
+def _text(analyzer, positions=ReusablePositions) -> fields.TEXT:
     """A full-text field that also takes precomputed postings (see search.engine.whoosh.postings)."""
     field = fields.TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase")
-    field.format = ReusablePositions(field_boost=field.format.field_boost)
+    field.format = positions(field_boost=field.format.field_boost)
     return field
 
 
 def build_schema(analysis: dict) -> fields.Schema:
     """The schema for an index built with these analysis options (config's ``analysis``)."""
     analyzer = make_analyzer(analysis["stemmer"], analysis["stop_words"], analysis["fold_accents"])
+    exact = make_exact_analyzer(analysis["stop_words"], analysis["fold_accents"])
     return fields.Schema(
         # every unit; a filter field per value facet of the registry (search.fields)
         key=fields.STORED(),
@@ -103,6 +118,11 @@ def build_schema(analysis: dict) -> fields.Schema:
         text=_text(analyzer),
         passage_text=_text(analyzer),
         quote_text=_text(analyzer),
+        # exact phrases (letter for letter, stop words kept): a field per kind of unit
+        text_exact=_text(exact, CompactPositions),
+        quote_exact=_text(exact, CompactPositions),
+        # where each paragraph starts in ``text`` and ``text_exact``: uint32s (document units)
+        starts=fields.COLUMN(columns.VarBytesColumn()),
         # document units only: lookups, incremental indexing, query syntax
         id=with_lengths(fields.ID(unique=True)),
         file=with_lengths(fields.ID(stored=True)),
@@ -111,6 +131,4 @@ def build_schema(analysis: dict) -> fields.Schema:
         date=with_lengths(fields.DATETIME()),
         year=with_lengths(fields.NUMERIC(int, bits=32)),
         country_code=with_lengths(fields.ID()),
-        # quote units only
-        kind=with_lengths(fields.ID()),
     )

@@ -24,14 +24,15 @@ from whoosh import query as wq
 
 from search.engine.interface import (Export, Holdings, Limits, Match, Outcome, QueryWords, RequestError,
                                      SearchSpec, SegmentStats, Token)
+from search.engine.whoosh.analysis import exact_filter
 from search.engine.whoosh.collect import Decoded, scan, scores_of
 from search.engine.whoosh.facets import FacetColumns, apply_filters, facet_counts, year_histogram
 from search.engine.whoosh.holdings import read_holdings, segment_stats
-from search.engine.whoosh.matchers import within_unit
+from search.engine.whoosh.matchers import VerbatimPhrase, within_unit
 from search.engine.whoosh.parsing import ParsedQuery, check_expansions, parse_query
-from search.engine.whoosh.passages import best_paragraph, phrase_layouts
+from search.engine.whoosh.passages import best_paragraph, phrase_layouts, phrase_starts
 from search.engine.whoosh.proximity import PositionReader, proximity_boosts
-from search.engine.whoosh.schema import SEARCH_FIELDS
+from search.engine.whoosh.schema import EXACT_FIELDS, SEARCH_FIELDS
 from search.engine.whoosh.spelling import suggest
 
 # The first three pages are re-ranked by proximity: reading positions costs ~0.2 ms a document.
@@ -60,13 +61,16 @@ class WhooshSnapshot:
         self.passages = passages  # whether documents were indexed with their passages
         self.columns = FacetColumns(searcher)
         self.analyzer = searcher.schema["text"].analyzer
+        exact = EXACT_FIELDS["document"]
+        self.exact = exact_filter(searcher.schema[exact].analyzer) \
+            if exact in searcher.schema else None
         self.unit_docs = lru_cache(maxsize=8)(self._unit_docs)
         self.document_meta = lru_cache(maxsize=4096)(self._document_meta)
 
     # -- the Snapshot protocol -----------------------------------------------
 
     def search(self, spec: SearchSpec) -> Outcome:
-        parsed = self._parse(spec.q, spec.unit)
+        parsed = self._parse(spec.q, spec.unit, spec.phrase)
         decoded = Decoded()
         positions = PositionReader(self.searcher, parsed.field, parsed.terms, decoded)
         need = None if spec.after else spec.start + spec.count
@@ -84,7 +88,7 @@ class WhooshSnapshot:
         return outcome
 
     def export(self, spec: SearchSpec, cap: int) -> Export:
-        parsed = self._parse(spec.q, spec.unit)
+        parsed = self._parse(spec.q, spec.unit, spec.phrase)
         positions = PositionReader(self.searcher, parsed.field, parsed.terms)
         passing, _, ranked, partial = self._run(parsed, spec, positions, cap)
         matches = (Match(self._record(docnum), score) for score, docnum in ranked[:cap])
@@ -105,18 +109,23 @@ class WhooshSnapshot:
         return len(self.unit_docs(unit))
 
     def tokens(self, text: str) -> list[Token]:
-        return [Token(t.text, t.startchar, t.endchar, t.stopped)
+        exact = self.exact.exact if self.exact else (lambda raw: "")
+        return [Token(t.text, t.startchar, t.endchar, t.stopped,
+                      exact(text[t.startchar:t.endchar]))
                 for t in self.analyzer(text, positions=True, chars=True, removestops=False)]
 
-    def query_words(self, q: str, unit: str) -> QueryWords:
-        return parse_query(q, self.searcher.schema, self.limits, unit).words
+    def query_words(self, q: str, unit: str, phrase: str = "exact") -> QueryWords:
+        return parse_query(q, self.searcher.schema, self.limits, unit, phrase).words
 
-    def cost(self, q: str, unit: str) -> int:
+    def cost(self, q: str, unit: str, phrase: str = "exact") -> int:
         reader = self.searcher.reader()
         total = 0
-        parsed = parse_query(q, self.searcher.schema, self.limits, unit)
+        parsed = parse_query(q, self.searcher.schema, self.limits, unit, phrase)
         for leaf in parsed.query.leaves():
-            if isinstance(leaf, wq.Phrase):
+            if isinstance(leaf, VerbatimPhrase):  # its grams and words
+                total += PHRASE_WORD_COST * sum(reader.doc_frequency(leaf.fieldname, t)
+                                                for t, _ in leaf.plan)
+            elif isinstance(leaf, wq.Phrase):
                 total += PHRASE_WORD_COST * sum(reader.doc_frequency(leaf.fieldname, w)
                                                 for w in leaf.words)
             elif isinstance(leaf, wq.Term):
@@ -166,8 +175,8 @@ class WhooshSnapshot:
 
     # -- matching and ranking ------------------------------------------------
 
-    def _parse(self, q: str, unit: str) -> ParsedQuery:
-        parsed = parse_query(q, self.searcher.schema, self.limits, unit)
+    def _parse(self, q: str, unit: str, phrase: str = "exact") -> ParsedQuery:
+        parsed = parse_query(q, self.searcher.schema, self.limits, unit, phrase)
         check_expansions(parsed.query, self.searcher.reader(), self.limits.max_expansions)
         return parsed
 
@@ -259,29 +268,46 @@ class WhooshSnapshot:
                 match.passage = best.get(match.record["doc_id"])
         quoting = [(d, m) for (_, d), m in zip(page, matches) if m.record["meta"].get("quotes")]
         if spec.quotes and spec.q and quoting:
-            quotes = self._matching_quotes(spec.q, quoting)
+            quotes = self._matching_quotes(spec.q, quoting, spec.phrase)
             for match in matches:
                 match.quotes = quotes.get(match.record["doc_id"], [])
         return matches
 
     def _best_passages(self, parsed: ParsedQuery, page: list[tuple[float, int]],
                        matches: list[Match], positions: PositionReader) -> dict[str, dict]:
-        """Per document hit, the stored fields of the paragraph that best matches the query."""
-        if not parsed.terms:
+        """Per document hit, the stored fields of the paragraph that best matches the query:
+        one that holds a quoted phrase letter for letter first."""
+        verbatim = [v for v in parsed.verbatim if v.unit == "document"]
+        if not parsed.terms and not verbatim:
             return {}
-        found = positions.of([d for _, d in page])
+        docnums = [d for _, d in page]
+        found = positions.of(docnums) if parsed.terms else {}
+        exact = self._verbatim_starts(verbatim, docnums)
         weights = [self.searcher.idf("passage_text", t) for t in parsed.terms]
         layouts = phrase_layouts(parsed.query, parsed.field, parsed.terms)
         best = {}
         for (_, docnum), match in zip(page, matches):
             doc_id, meta = match.record["doc_id"], match.record["meta"]
-            index = best_paragraph(found.get(docnum, []), meta.get("starts", []), weights, layouts)
+            index = best_paragraph(found.get(docnum, []), meta.get("starts", []), weights, layouts,
+                                   exact.get(docnum, ()))
             fields = self._passage(docnum, doc_id, index) if index is not None else None
             if fields:
                 best[doc_id] = fields
         return best
 
-    def _matching_quotes(self, q: str, documents: list[tuple[int, Match]]
+    def _verbatim_starts(self, verbatim: list[VerbatimPhrase], docnums: list[int]
+                         ) -> dict[int, list[int]]:
+        """Where the verbatim phrases start in these documents (their exact field), read for
+        these few documents only."""
+        if not verbatim:
+            return {}
+        terms = list(dict.fromkeys(t for v in verbatim for t, _ in v.plan))
+        index = {t: i for i, t in enumerate(terms)}
+        layouts = [([index[t] for t, _ in v.plan], [o for _, o in v.plan]) for v in verbatim]
+        found = PositionReader(self.searcher, verbatim[0].fieldname, terms).of(docnums)
+        return {d: phrase_starts(f, layouts) for d, f in found.items()}
+
+    def _matching_quotes(self, q: str, documents: list[tuple[int, Match]], phrase: str = "exact"
                          ) -> dict[str, list[dict]]:
         """Per document hit, up to three of its quotes that match the query themselves.
 
@@ -289,11 +315,13 @@ class WhooshSnapshot:
         are consecutive), so only those are scored; each one read is checked
         to belong to the document.
         """
-        parsed = parse_query(q, self.searcher.schema, self.limits, "quote")
+        parsed = parse_query(q, self.searcher.schema, self.limits, "quote", phrase)
         query = within_unit(parsed.query, "quote", SEARCH_FIELDS["quote"])
         owner = {d: m.record["doc_id"] for docnum, m in documents
                  for d in range(docnum + 1, docnum + 1 + m.record["meta"].get("paragraphs", 0)
                                 + m.record["meta"]["quotes"])}
+        for verbatim in parsed.verbatim:  # matched in these units, not over the whole index
+            verbatim.within = sorted(owner)
         scores = scores_of(self.searcher, query, sorted(owner))
         best: dict[str, list[int]] = {}
         for d in sorted(scores, key=lambda d: (-scores[d], d)):

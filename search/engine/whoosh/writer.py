@@ -149,13 +149,16 @@ class SegmentSeries:
         self.limit = limitmb * 1024 * 1024
         self.passages = passages
         self.text_field = ix.schema["text"]
+        # an index written before exact phrases has no such field: none is written
+        self.exact_field = ix.schema["text_exact"] if "text_exact" in ix.schema else None
         self.segments: list = []
         self.units = 0
         self._writer: FastSegmentWriter | None = None
 
     def add(self, prepared: Prepared) -> None:
         writer = self._writer or self._open()
-        for unit in document_units(prepared, self.text_field, passages=self.passages):
+        for unit in document_units(prepared, self.text_field, passages=self.passages,
+                                   exact_field=self.exact_field):
             writer.add_document(**{k: v for k, v in unit.items() if v is not None})
             self.units += 1
         if writer.pool.size > self.limit:
