@@ -6,7 +6,9 @@ congratulations and thanks skipped). Each gives five queries a journalist would 
 
 - ``rare_words``: 3-4 of the sentence's rarest words (document frequency over the
   corpus; no stop words, no numbers), unquoted, in sentence order;
-- ``exact_phrase``: 5-8 consecutive words in straight double quotes;
+- ``exact_phrase``: 5-8 consecutive words in straight double quotes, that no other speech
+  holds word for word (the nearest such span of the sentence; a formula found in many
+  speeches identifies none of them);
 - ``curly_phrase``: the same words in curly quotes (pasted from a word processor);
 - ``sentence_wrong_word``: the whole sentence, one content word replaced by a random
   corpus word and one stop word dropped (misremembered);
@@ -45,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import time
+from bisect import bisect_right
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -165,7 +168,22 @@ def random_corpus_word(rng: random.Random, docs: list[dict], avoid: set[str]) ->
             return word.lower()
 
 
-def make_queries(sentence: str, rng: random.Random, docs: list[dict], df: Counter) -> dict:
+def distinctive_span(tokens: list[str], start: int, length: int,
+                     unique: Callable[[str], bool]) -> str:
+    """The words at ``start`` if no other speech holds them, else the nearest longer or
+    shifted span (up to 8 words) that only the source holds: one remembers a phrase that
+    identifies its speech, not a formula ("It is of the utmost importance"). The random
+    draws are not touched, so the other kinds' queries stay as they were."""
+    def span_at(i: int, n: int) -> str:
+        return " ".join(tokens[i:i + n]).strip(EDGE_PUNCT)
+    tried = [(n, i) for n in range(length, min(8, len(tokens)) + 1)
+             for i in sorted(range(len(tokens) - n + 1), key=lambda i: (abs(i - start), i))]
+    return next((span_at(i, n) for n, i in tried if unique(span_at(i, n))),
+                span_at(start, length))
+
+
+def make_queries(sentence: str, rng: random.Random, docs: list[dict], df: Counter,
+                 unique: Callable[[str], bool] = lambda span: True) -> dict:
     tokens = sentence.split()
     words = [w for w in WORD.findall(sentence) if len(w) >= 3 and w.lower() not in STOP]
     distinct = list(dict.fromkeys(w.lower() for w in words))
@@ -182,7 +200,7 @@ def make_queries(sentence: str, rng: random.Random, docs: list[dict], df: Counte
     starts = [i for i in range(len(tokens) - length + 1)
               if sum(is_content(t) for t in tokens[i:i + length]) >= 2]
     start = rng.choice(starts or list(range(len(tokens) - length + 1)))
-    span = " ".join(tokens[start:start + length]).strip(EDGE_PUNCT)
+    span = distinctive_span(tokens, start, length, unique)
 
     content_at = [i for i, t in enumerate(tokens) if is_content(t)]
     wrong_at = rng.choice(content_at)
@@ -212,8 +230,26 @@ def make_queries(sentence: str, rng: random.Random, docs: list[dict], df: Counte
     }
 
 
+def verbatim_holders(docs: list[dict]) -> Callable[[str], tuple[str, ...]]:
+    """span -> ids of the speeches holding it word for word (case and spacing aside)."""
+    flat = [" ".join(d["text"].lower().split()) for d in docs]
+    whole = "\n".join(flat)
+    starts = [0]
+    for text in flat:
+        starts.append(starts[-1] + len(text) + 1)
+
+    def holders(span: str) -> tuple[str, ...]:
+        needle, found, at = " ".join(span.lower().split()), [], 0
+        while (at := whole.find(needle, at)) >= 0:
+            found.append(docs[bisect_right(starts, at) - 1]["id"])
+            at += 1
+        return tuple(dict.fromkeys(found))
+    return holders
+
+
 def build_set(docs: list[dict], df: Counter, n: int, seed: int) -> list[dict]:
     rng = random.Random(seed)
+    holders = verbatim_holders(docs)
     used: set[int] = set()
     items: list[dict] = []
     while len(items) < n and len(used) < len(docs):
@@ -230,7 +266,8 @@ def build_set(docs: list[dict], df: Counter, n: int, seed: int) -> list[dict]:
         if not candidates:
             continue
         sentence = rng.choice(candidates)
-        queries = make_queries(sentence, rng, docs, df)
+        queries = make_queries(sentence, rng, docs, df,
+                               lambda span: set(holders(span)) <= {docs[at]["id"]})
         edits = queries.pop("_edits")
         items.append({"n": len(items), "target": docs[at]["id"], "sentence": sentence,
                       "queries": queries, "edits": edits})

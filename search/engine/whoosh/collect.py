@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -81,10 +82,16 @@ class Decoded:
     scan has decoded the positions that proximity re-ranking and the best
     passage then need for the top documents: ``value`` finds them here
     instead of decoding those blocks a second time.
+
+    It also keeps how much of a "most of these words" query each of its matches
+    holds (``coverage``: the share of the words' idf weight, 0-1), which BM25's
+    sum hides: ranking uses it so that a document holding every word is not
+    outranked by one missing a word but repeating the others.
     """
 
     def __init__(self) -> None:
         self.blocks: dict[tuple[str, bytes], list[tuple[int, int, int, tuple, list]]] = {}
+        self.coverage: Scores = {}
 
     def value(self, fieldname: str, text: bytes, docnum: int):
         """The posting's value bytes; None if the term is not in the document; ``UNKNOWN``."""
@@ -107,6 +114,10 @@ class _Run:
     offset: int
     decoded: Decoded | None = None
 
+    def coverage(self) -> Scores | None:
+        """Where a "most of these words" node records its matches' coverage (None: nowhere)."""
+        return None if self.decoded is None else self.decoded.coverage
+
     def keep(self, key: tuple[str, bytes]):
         """Where a term's node records the blocks it decodes (None: nowhere)."""
         if self.decoded is None:
@@ -128,14 +139,26 @@ def _plan(searcher, query: wq.Query, context, run: _Run):
         return _and(searcher, query, context, run)
     if (kind is MinMatch or (kind is wq.Or and not query.scale)) and subs:
         children = [_plan(searcher, q, context, run) for q in subs]
-        # MinMatch's own matcher, like Whoosh's, leaves its boost out
-        return _AnyOf(children, 1.0 if kind is MinMatch else query.boost,
-                      query.k if kind is MinMatch else 1)
+        if kind is MinMatch:  # its own matcher, like Whoosh's, leaves its boost out
+            return _AnyOf(children, 1.0, query.k, run.coverage(), run.offset)
+        return _AnyOf(children, query.boost, 1)
     if kind in (wq.AndMaybe, wq.AndNot):
         a = _plan(searcher, query.a, context, run)
         b = _plan(searcher, query.b, context, run)
         return _AndMaybe(a, b) if kind is wq.AndMaybe else _AndNot(a, b)
-    return _Whoosh(query.matcher(searcher, context), run.deadline)
+    return _Whoosh(query.matcher(searcher, context), run.deadline,
+                   _weight(searcher, query, context))
+
+
+def _weight(searcher, query: wq.Query, context) -> float:
+    """The idf weight of a query that is not a bare term (a phrase: the sum of its words')."""
+    total = 0.0
+    for field, text in query.iter_all_terms():
+        try:
+            total += context.weighting.idf(searcher, field, text)
+        except (KeyError, TypeError, ValueError):
+            continue
+    return total or 1.0
 
 
 def _and(searcher, query: wq.And, context, run: "_Run"):
@@ -146,7 +169,7 @@ def _and(searcher, query: wq.And, context, run: "_Run"):
                     key=lambda q: q.estimate_size(reader))
     unwanted = [q.query for q in query.subqueries if isinstance(q, wq.Not)]
     if not wanted:
-        return _Whoosh(query.matcher(searcher, context), run.deadline)
+        return _Whoosh(query.matcher(searcher, context), run.deadline, 1.0)
     node = _And([_plan(searcher, q, context, run) for q in wanted], query.boost)
     if not unwanted:
         return node
@@ -172,10 +195,14 @@ def _term(searcher, query: wq.Term, context, run: "_Run"):
             and lengths is not None):
         return _Postings(matcher, scorer, query.boost, lengths, deleted,
                          run.keep((query.fieldname, text)))
-    return _Whoosh(query.matcher(searcher, context), run.deadline)
+    return _Whoosh(query.matcher(searcher, context), run.deadline, scorer.idf)
 
+
+# Every node has a ``weight``: what holding its words is worth (idf), for coverage.
 
 class _Nothing:
+    weight = 0.0
+
     def take(self, hi: int, only: Scores | None = None) -> Scores:
         return {}
 
@@ -187,6 +214,7 @@ class _Postings:
                  lengths, deleted, keep) -> None:
         self.m = matcher
         self.keep = keep
+        self.weight = scorer.idf
         k1, b = scorer.K1, scorer.B
         self.a = scorer.idf * (k1 + 1) * boost   # idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
         self.c = k1 * (1 - b)
@@ -240,9 +268,10 @@ class _Postings:
 class _Whoosh:
     """Any query through its Whoosh matcher, one match at a time."""
 
-    def __init__(self, matcher, deadline: float) -> None:
+    def __init__(self, matcher, deadline: float, weight: float) -> None:
         self.m = matcher
         self.deadline = deadline
+        self.weight = weight
 
     def take(self, hi: int, only: Scores | None = None) -> Scores:
         m, out = self.m, {}
@@ -264,6 +293,7 @@ class _And:
     def __init__(self, children: list, boost: float) -> None:
         self.children = children
         self.boost = boost
+        self.weight = sum(child.weight for child in children)
 
     def take(self, hi: int, only: Scores | None = None) -> Scores:
         out = self.children[0].take(hi, only)
@@ -276,28 +306,61 @@ class _And:
 
 
 class _AnyOf:
-    """OR, or "at least k of" the children: scores summed over the children that match."""
+    """OR, or "at least k of" the children: scores summed over the children that match.
 
-    def __init__(self, children: list, boost: float, k: int) -> None:
+    An OR of alternatives (a word in the text or the title) is worth its best
+    child; "k of" is worth all its children, and records into ``coverage`` the
+    share of that worth each match holds.
+    """
+
+    def __init__(self, children: list, boost: float, k: int,
+                 coverage: Scores | None = None, offset: int = 0) -> None:
         self.children = children
         self.boost = boost
         self.k = k
+        weights = [child.weight for child in children]
+        self.weight = sum(weights) if k > 1 else max(weights, default=0.0)
+        self.coverage, self.offset = coverage, offset
 
     def take(self, hi: int, only: Scores | None = None) -> Scores:
-        out: Scores = {}
-        counts: dict[int, int] = {}
-        for child in self.children:
-            for d, s in child.take(hi, only).items():
-                out[d] = out.get(d, 0.0) + s
-                counts[d] = counts.get(d, 0) + 1
         if self.k > 1:
-            out = {d: s for d, s in out.items() if counts[d] >= self.k}
+            return _boosted(self._at_least_k(hi, only), self.boost)
+        parts = sorted((child.take(hi, only) for child in self.children), key=len, reverse=True)
+        out = dict(parts[0]) if parts else {}
+        for part in parts[1:]:
+            for d, s in part.items():
+                out[d] = out.get(d, 0.0) + s
         return _boosted(out, self.boost)
+
+    def _at_least_k(self, hi: int, only: Scores | None) -> Scores:
+        """Matches of k children or more: counted in C first, then summed for those only."""
+        parts = [(child.take(hi, only), child.weight) for child in self.children]
+        counts: Counter = Counter()
+        for part, _ in parts:
+            counts.update(part.keys())
+        k, out = self.k, {}
+        held: Scores = {}
+        for d, n in counts.items():
+            if n < k:
+                continue
+            score = weight = 0.0
+            for part, w in parts:
+                s = part.get(d)
+                if s is not None:
+                    score += s
+                    weight += w
+            out[d] = score
+            held[d] = weight
+        if self.coverage is not None:
+            whole, offset = self.weight or 1.0, self.offset
+            self.coverage.update((d + offset, w / whole) for d, w in held.items())
+        return out
 
 
 class _AndMaybe:
     def __init__(self, a, b) -> None:
         self.a, self.b = a, b
+        self.weight = a.weight
 
     def take(self, hi: int, only: Scores | None = None) -> Scores:
         out = self.a.take(hi, only)
@@ -309,6 +372,7 @@ class _AndNot:
     def __init__(self, a, b, bonus: float = 0.0) -> None:
         self.a, self.b = a, b
         self.bonus = bonus
+        self.weight = a.weight
 
     def take(self, hi: int, only: Scores | None = None) -> Scores:
         out = self.a.take(hi, only)

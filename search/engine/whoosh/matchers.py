@@ -102,7 +102,7 @@ class VerbatimPhrase(Query):
     to the paragraphs that hold them. ``words``: the phrase's exact forms (highlighting);
     ``plan``: the (term, offset) pairs read (``ExactFilter.plan``); ``shadow``: the loose
     ``ExactPhrase`` of the same text on the stemmed field (None when it has only stop
-    words), whose words count for proximity, the title bonus and the best passage.
+    words), whose words count for proximity and the best passage.
     """
 
     def __init__(self, fieldname: str, words: list[str], plan: list[tuple[str, int]], *,

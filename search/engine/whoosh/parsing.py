@@ -2,7 +2,7 @@
 
 A query with a syntax error is not an error: it falls back to its plain words
 and says so in ``warnings``. Plain words without operators must mostly match
-(a half-remembered quote); a document's title words raise its score.
+(a half-remembered quote); a document's title words match too, with a boost.
 
 A phrase in quotes is matched letter for letter, stop words included
 (``phrase="exact"``, the default: ``VerbatimPhrase`` on the unit's exact
@@ -35,6 +35,7 @@ _FIELD = re.compile(r"(?<![\w\\])(\w+):")
 QUERY_FIELDS = frozenset({"text", "title", "passage_text", "quote_text", *VALUE_FACETS, "unit",
                           "doc_id", "id", "file", "kind", "year", "date", "country_code"})
 PHRASE_MODES = ("exact", "loose")
+TITLE_BOOST = 2.0
 # Queries that expand over a field's term list: counted against max_expansions before any
 # matcher is built (building one for ``text:[a TO z]`` or ``passage_text:*`` took seconds).
 _EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex, wq.TermRange)
@@ -49,6 +50,7 @@ class ParsedQuery:
     field: str = "text"       # the full-text field searched
     loose: list[str] = dataclasses.field(default_factory=list)  # words outside phrases
     exact: list[list[str]] = dataclasses.field(default_factory=list)  # phrases letter for letter
+    text: str = ""            # the query's text outside quoted phrases, as typed
 
     @property
     def words(self) -> QueryWords:
@@ -89,8 +91,8 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document",
     if not _OPERATORS.search(q):
         query = _require_most_words(query)
     verbatim = [leaf for leaf in query.leaves() if isinstance(leaf, VerbatimPhrase)]
-    # a verbatim phrase's stemmed words count as the query's words (proximity, best passage,
-    # title bonus), as they would in a loose search
+    # a verbatim phrase's stemmed words count as the query's words (proximity, best passage),
+    # as they would in a loose search
     terms = [t for f, t in query.iter_all_terms() if f == field] + \
         [w for v in verbatim if v.shadow for w in v.shadow.words]
     count = len(terms) + sum(len(v.words) - len(v.shadow.words if v.shadow else ())
@@ -102,10 +104,10 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document",
                and p.fieldname == field]  # "..." and hyphenated words alike
     words = list(dict.fromkeys(t.decode() if isinstance(t, bytes) else t for t in terms))
     loose = [t.text for t in query.leaves() if isinstance(t, wq.Term) and t.fieldname == field]
-    if "title" in SEARCH_FIELDS[unit] and words:
-        query = _title_bonus(query, words)
+    if "title" in SEARCH_FIELDS[unit]:
+        query = _with_titles(query, field)
     return ParsedQuery(query, warnings, words, phrases, field, list(dict.fromkeys(loose)),
-                       [list(v.words) for v in verbatim])
+                       [list(v.words) for v in verbatim], re.sub(r'"[^"]*"', " ", q))
 
 
 def _exact_routes(schema, phrase: str, q: str, warnings: list[str]) -> tuple[dict, object]:
@@ -126,14 +128,19 @@ def _exact_routes(schema, phrase: str, q: str, warnings: list[str]) -> tuple[dic
     return routes, schema[EXACT_FIELDS["document"]].analyzer
 
 
-def _title_bonus(query: wq.Query, words: list[str]) -> wq.Query:
-    """Words in the title raise a document's score but are not needed to match.
+def _with_titles(query: wq.Query, field: str) -> wq.Query:
+    """Every word outside phrases matches the title too, where it weighs TITLE_BOOST.
 
-    Searching title and text as alternatives for every word would double the
-    matchers of every query; an optional title clause reads title postings
-    only for documents that already match.
+    A headline's words are the ones a reader remembers (``Quad``, ``pledge``):
+    a document is found by any of them even when its text never repeats it,
+    and a word in both counts twice. Title postings are short (one title a
+    document), so the alternatives cost little.
     """
-    return wq.AndMaybe(query, wq.Or([wq.Term("title", w, boost=2.0) for w in words]))
+    def rewrite(node: wq.Query) -> wq.Query:
+        if type(node) is wq.Term and node.fieldname == field:
+            return wq.Or([node, wq.Term("title", node.text, boost=TITLE_BOOST)])
+        return node
+    return query.accept(rewrite)
 
 
 def _require_most_words(query: wq.Query) -> wq.Query:

@@ -1,11 +1,11 @@
-"""Proximity re-ranking: a document whose query words stand together beats a scattered one.
+"""Ranking by best evidence: a unit whose query words stand together beats a scattered one.
 
 BM25 scores a 5,000-word speech that uses the four words of a remembered
 sentence once each, pages apart, about as well as the speech that contains
 the sentence. Reading the positions of the query's words in the top
-documents and finding the smallest window that holds the most distinct ones
-separates the two cheaply: positions are decoded only for those few
-documents. The same positions then say which paragraph of a hit to show
+candidates and finding the window (a sentence or two wide) that holds the
+most of the query's weight, as tightly as possible, separates the two
+cheaply: positions are decoded only for those candidates. The same positions then say which paragraph of a hit to show
 (``search.engine.whoosh.passages``), so a request reads them once (``PositionReader``).
 """
 
@@ -16,8 +16,10 @@ from whoosh.reading import TermNotFound
 from search.engine.whoosh.blocks import positioned
 from search.engine.whoosh.collect import UNKNOWN, Decoded
 
-WEIGHT = 1.5      # an exact run of all the words multiplies the score by 1 + WEIGHT
-SLACK_SCALE = 10  # ten extra words inside the window halve the bonus
+WEIGHT = 9.0         # a window holding every word side by side multiplies the score by 1 + WEIGHT
+SLACK_SCALE = 10     # ten other words among the window's halve its tightness
+MIN_WINDOW = 30      # windows span up to MIN_WINDOW + WINDOW_PER_WORD positions per query word:
+WINDOW_PER_WORD = 3  # a remembered sentence, with its stop words, fits
 
 Found = list[tuple[int, int]]  # (position, index of the word in the query's terms)
 
@@ -73,33 +75,43 @@ class PositionReader:
                 (p, index) for p in postings.value_as("positions"))
 
 
-def proximity_boosts(found: dict[int, Found], n_terms: int) -> dict[int, float]:
-    """A score multiplier per document: 1.0 (scattered or one word) to 1 + WEIGHT."""
-    boosts = {}
-    for doc, positions in found.items():
-        distinct, span = smallest_window(positions)
-        coverage = distinct / n_terms
-        slack = max(0, span - distinct)
-        boosts[doc] = 1.0 + WEIGHT * coverage * coverage / (1.0 + slack / SLACK_SCALE) \
-            if distinct > 1 else 1.0
-    return boosts
+def evidence_boosts(found: dict[int, Found], weights: list[float]) -> dict[int, float]:
+    """A score multiplier per document, 1.0 (no two words near) to 1 + WEIGHT (a window
+    holding every word, side by side), from its best window (``best_window``)."""
+    width = MIN_WINDOW + WINDOW_PER_WORD * len(weights)
+    return {doc: 1.0 + WEIGHT * best_window(positions, weights, width)
+            for doc, positions in found.items()}
 
 
-def smallest_window(positions: Found) -> tuple[int, int]:
-    """(distinct words, width) of the narrowest window holding every distinct word present."""
-    distinct = len({term for _, term in positions})
+def best_window(positions: Found, weights: list[float], width: int) -> float:
+    """The evidence (0-1) of the best window of under ``width`` positions.
+
+    A window is worth the share of the query's word weight (idf) it holds,
+    cubed (a missing rare word costs more than scattered words gain), times
+    its tightness: 1 when its words stand side by side, 1/2 with SLACK_SCALE
+    other words among them. Each window is the narrowest ending at its last
+    word that holds what it holds: one pass, a repeat at the left dropped.
+    """
+    total = sum(weights) or 1.0
     counts: dict[int, int] = {}
-    best = None
+    held = best = 0.0
     left = 0
-    for right, (pos, term) in enumerate(positions):
-        counts[term] = counts.get(term, 0) + 1
-        while len(counts) == distinct:
-            width = pos - positions[left][0] + 1
-            if best is None or width < best:
-                best = width
-            left_term = positions[left][1]
-            counts[left_term] -= 1
-            if not counts[left_term]:
-                del counts[left_term]
+    for pos, word in positions:
+        n = counts.get(word, 0)
+        counts[word] = n + 1
+        if not n:
+            held += weights[word]
+        while True:
+            first, dropped = positions[left]
+            if pos - first < width and counts[dropped] == 1:
+                break
+            counts[dropped] -= 1
+            if not counts[dropped]:
+                del counts[dropped]
+                held -= weights[dropped]
             left += 1
-    return distinct, best or 0
+        slack = max(0, pos - first + 1 - len(counts))
+        value = (held / total) ** 3 * (1.0 + 1.0 / (1.0 + slack / SLACK_SCALE)) / 2
+        if value > best:
+            best = value
+    return best

@@ -8,9 +8,14 @@
   at a time (``collect``); totals are exact by construction, and phrases
   are evaluated once. Facet filters are applied afterwards from cached
   docnum sets, which is what makes facets disjunctive at no extra search.
-* Relevance is BM25, then the top documents are re-ranked by how close
-  together the query's words stand (``proximity``); the positions read for
-  that also pick each document hit's best paragraph (``passages``).
+* Relevance is best evidence: BM25 weighed by the share of the query's
+  words a match holds (of a few words, matches holding all come first),
+  then the first candidates re-ranked by their best window, where the most
+  of the query's words stand closest together (``proximity``). The right
+  speech for a remembered sentence may lie deep in the BM25 order: the
+  re-ranked depth grows as the query shortens, and a long pasted sentence
+  adds the matches that hold its rarest common grams. The positions read
+  also pick each document hit's best paragraph (``passages``).
 """
 
 from __future__ import annotations
@@ -31,12 +36,27 @@ from search.engine.whoosh.holdings import read_holdings, segment_stats
 from search.engine.whoosh.matchers import VerbatimPhrase, within_unit
 from search.engine.whoosh.parsing import ParsedQuery, check_expansions, parse_query
 from search.engine.whoosh.passages import best_paragraph, phrase_layouts, phrase_starts
-from search.engine.whoosh.proximity import PositionReader, proximity_boosts
+from search.engine.whoosh.proximity import PositionReader, evidence_boosts
 from search.engine.whoosh.schema import EXACT_FIELDS, SEARCH_FIELDS
 from search.engine.whoosh.spelling import suggest
 
-# The first three pages are re-ranked by proximity: reading positions costs ~0.2 ms a document.
-RERANK_DEPTH = 30
+# The candidates re-ranked by their best evidence (proximity): the right one may lie deep in the
+# BM25 order. Reading a word's positions in a document and weighing its windows costs ~7 us, so
+# the depth is POSITIONS_READ / words, within [RERANK_DEPTH, MAX_RERANK_DEPTH].
+RERANK_DEPTH = 100
+MAX_RERANK_DEPTH = 1000
+POSITIONS_READ = 3000
+# A long pasted sentence (MIN_PROBE_WORDS words or more) also brings as candidates the
+# GRAM_CANDIDATES units that hold most of its GRAM_PROBES rarest common grams (``of peoples``,
+# see search.engine.whoosh.analysis): its word sequences, wherever BM25 puts the unit.
+MIN_PROBE_WORDS = 6
+FULL = 1 - 1e-9  # the coverage of a match holding every word (a sum of floats)
+# Among the candidates, BM25 counts as its square root (scaled so that none drops below its own
+# BM25): what a window holds matters more than how often a speech repeats a word.
+BM25_SHARE = 0.5
+GRAM_PROBES = 8
+GRAM_SHARE = 0.05  # a gram in more units than this share is no probe (``of the``)
+GRAM_CANDIDATES = 100
 # The scan may use this share of the time limit; the rest is for filtering, counting and
 # ranking what it found, which costs up to ~0.7 s for every unit of the UNGDC index at once
 # on an idle machine, more under load.
@@ -89,8 +109,9 @@ class WhooshSnapshot:
 
     def export(self, spec: SearchSpec, cap: int) -> Export:
         parsed = self._parse(spec.q, spec.unit, spec.phrase)
-        positions = PositionReader(self.searcher, parsed.field, parsed.terms)
-        passing, _, ranked, partial = self._run(parsed, spec, positions, cap)
+        decoded = Decoded()
+        positions = PositionReader(self.searcher, parsed.field, parsed.terms, decoded)
+        passing, _, ranked, partial = self._run(parsed, spec, positions, cap, decoded)
         matches = (Match(self._record(docnum), score) for score, docnum in ranked[:cap])
         return Export(len(passing), partial, matches)
 
@@ -181,7 +202,7 @@ class WhooshSnapshot:
         return parsed
 
     def _run(self, parsed: ParsedQuery, spec: SearchSpec, positions: PositionReader,
-             need: int | None, decoded: Decoded | None = None
+             need: int | None, decoded: Decoded
              ) -> tuple[list[int], dict, list[tuple[float, int]], bool]:
         """Matches passing the filters, per-facet match lists, the ranked matches, partial.
 
@@ -195,7 +216,8 @@ class WhooshSnapshot:
         tests = self.columns.filter_tests(spec.filters, spec.day_from, spec.day_to)
         passing, all_but = apply_filters(sorted(scores), tests)
         if spec.sort == "relevance" and spec.q:
-            ranked = self._by_relevance(parsed, scores, passing, positions, need)
+            ranked = self._by_relevance(parsed, spec.unit, scores, decoded.coverage, passing,
+                                        positions, need)
         else:
             ranked = self._by_date(spec.sort, passing, need)
         return passing, all_but, ranked, partial
@@ -207,18 +229,85 @@ class WhooshSnapshot:
         return [(float(dates[d]), d)
                 for d in self._first(docnums, lambda d: sign * dates[d], need)]
 
-    def _by_relevance(self, parsed: ParsedQuery, scores: dict[int, float], docnums: list[int],
-                      positions: PositionReader, need: int | None) -> list[tuple[float, int]]:
-        """BM25 order, the top re-ranked by the proximity of the query's words."""
-        order = self._first(docnums, lambda d: -scores[d],
-                            max(need, RERANK_DEPTH) if need else None)
-        top = [(scores[d], d) for d in order[:RERANK_DEPTH]]
-        if len(parsed.terms) > 1 and parsed.loose:  # a lone phrase is as close as it gets
-            boosts = proximity_boosts(positions.of([d for _, d in top]), len(parsed.terms))
-            top = [(score * boosts.get(d, 1.0), d) for score, d in top]
+    def _by_relevance(self, parsed: ParsedQuery, unit: str, scores: dict[int, float],
+                      coverage: dict[int, float], docnums: list[int], positions: PositionReader,
+                      need: int | None) -> list[tuple[float, int]]:
+        """Best evidence first (see the module doc).
+
+        A match's base score is its BM25 times the share of the query's words it holds,
+        squared; of a few words (under MIN_PROBE_WORDS), those holding every word come
+        first. The first candidates, and those holding the rarest grams of a pasted
+        sentence, are re-ranked by their best window (``evidence_boosts``, at least 1:
+        the first candidates stay ahead of the rest).
+        """
+        if coverage:
+            def base(d: int) -> float:
+                return scores[d] * coverage.get(d, 1.0) ** 2
+        else:
+            base = scores.__getitem__
+        if coverage and len(parsed.terms) < MIN_PROBE_WORDS:
+            def short(d: int) -> bool:  # misses a word
+                return coverage.get(d, 1.0) < FULL
+        else:
+            def short(d: int) -> bool:
+                return False
         tie = self.columns.numbers("ukey")
-        top.sort(key=lambda m: (-m[0], tie[m[1]]))
-        return top + [(scores[d], d) for d in order[RERANK_DEPTH:]]
+
+        def rank(match: tuple[float, int]) -> tuple:
+            return short(match[1]), -match[0], tie[match[1]]
+
+        rerank = bool(docnums) and len(parsed.terms) > 1 and bool(parsed.loose)
+        depth = self._rerank_depth(parsed, unit)
+        order = self._first(docnums, lambda d: (short(d), -base(d)),
+                            max(need, depth) if need else None)
+        head = order[:depth]
+        extra = self._gram_candidates(parsed, unit, docnums, set(head)) if rerank else []
+        head += extra
+        top = [(base(d), d) for d in head]
+        if rerank:  # a lone phrase is as close as it gets
+            weights = [self.searcher.idf(parsed.field, t) for t in parsed.terms]
+            boosts = evidence_boosts(positions.of(head), weights)
+            most = max(score for score, _ in top) or 1.0
+            top = [(most * (score / most) ** BM25_SHARE * boosts.get(d, 1.0), d)
+                   for score, d in top]
+        top.sort(key=rank)
+        taken = set(extra)
+        rest = [(base(d), d) for d in order[depth:] if d not in taken]
+        if not extra:
+            return top + rest
+        return list(heapq.merge(top, rest, key=rank))
+
+    def _rerank_depth(self, parsed: ParsedQuery, unit: str) -> int:
+        """How many of the first matches are re-ranked: POSITIONS_READ / words; RERANK_DEPTH for
+        a long pasted sentence, whose grams bring the deep candidates, and for passages,
+        whose BM25 over a paragraph's length already favours words that stand together."""
+        if unit == "passage" or len(parsed.terms) >= MIN_PROBE_WORDS:
+            return RERANK_DEPTH
+        return max(RERANK_DEPTH, min(MAX_RERANK_DEPTH, POSITIONS_READ // max(1, len(parsed.terms))))
+
+    def _gram_candidates(self, parsed: ParsedQuery, unit: str, docnums: list[int],
+                         seen: set[int]) -> list[int]:
+        """Matches outside ``seen`` holding the most of a long query's rarest common grams."""
+        field = EXACT_FIELDS[unit]
+        if unit == "passage" or len(parsed.terms) < MIN_PROBE_WORDS \
+                or field not in self.searcher.schema:
+            return []
+        reader = self.searcher.reader()
+        grams = {t.text for t in self.searcher.schema[field].analyzer(parsed.text)
+                 if " " in t.text}
+        frequency = {g: reader.doc_frequency(field, g) for g in grams}
+        common = GRAM_SHARE * self.unit_count(unit)
+        probes = sorted((g for g in grams if 0 < frequency[g] <= common),
+                        key=lambda g: (frequency[g], g))
+        if len(probes) < 2:
+            return []
+        deadline = time.monotonic() + self.limits.time_limit * SCAN_SHARE
+        query = wq.Or([wq.Term(field, g) for g in probes[:GRAM_PROBES]])
+        found, _ = scan(self.searcher, query, deadline)
+        passing = set(docnums)
+        ranked = heapq.nlargest(GRAM_CANDIDATES + len(seen),
+                                (d for d in found if d in passing), key=found.__getitem__)
+        return [d for d in ranked if d not in seen][:GRAM_CANDIDATES]
 
     def _first(self, docnums: list[int], key, need: int | None) -> list[int]:
         """The first ``need`` of ``docnums`` by ``key`` (all when None), ties by unit key.

@@ -42,7 +42,8 @@ def _outside_phrases(q: str) -> str:
 def _better_term(reader, term: str) -> str | None:
     if len(term) < 3:  # one edit away from too many words to mean anything (and Whoosh's
         return None    # automaton fails on a prefix longer than the word)
-    frequency = live_frequency(reader, "text", term)  # a deleted document's words never count
+    # a deleted document's words never count; a headline's word is a real word
+    frequency = live_frequency(reader, "text", term) + live_frequency(reader, "title", term)
     # prefix=2: typos in the first two letters are rare, and it makes the lexicon scan 15x cheaper
     candidates = {c: live_frequency(reader, "text", c)
                   for c in reader.terms_within("text", term, 2, prefix=2) if c != term}
