@@ -444,3 +444,25 @@ def test_pasted_markdown_emphasis_is_not_a_wildcard(client):
     bold = get(client, "/api/search?q=%2A%2Anuclear%2A%2A+disarmament")
     assert bold["total"] == plain["total"] > 0
     assert [h["id"] for h in bold["hits"]] == [h["id"] for h in plain["hits"]]
+
+
+# -- forgiving value search: speaker:gromyko ---------------------------------------------------
+
+@pytest.mark.parametrize("q", ["speaker:Gromyko", "speaker:gromyko", "speaker:'andrei gromyko'",
+                               "speaker:GROMYKO disarmament"])
+def test_a_surname_or_any_case_finds_the_canonical_speaker(client, q):
+    body = client.get(f"/api/search?q={quote(q)}").json
+    assert "gromyko-1960" in {h["doc_id"] for h in body["hits"]}
+    assert "Andrei Gromyko" in body["query"]["understood"] and not body["warnings"]
+
+
+def test_other_value_facets_forgive_case_too(client):
+    body = client.get("/api/search?q=country:france").json
+    assert body["total"] >= 1 and {h["country"] for h in body["hits"]} == {"France"}
+
+
+def test_an_unknown_speaker_says_so_with_the_nearest_names(client):
+    body = client.get(f"/api/search?q={quote('speaker:Gromyco')}").json
+    assert body["total"] == 0
+    assert any("no speaker is named 'Gromyco'" in w and "Andrei Gromyko" in w
+               for w in body["warnings"])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
@@ -36,6 +37,9 @@ QUERY_FIELDS = frozenset({"text", "title", "passage_text", "quote_text", *VALUE_
                           "doc_id", "id", "file", "kind", "year", "date", "country_code"})
 PHRASE_MODES = ("exact", "loose")
 TITLE_BOOST = 2.0
+# ``speaker:smith`` names at most this many values (every Smith); the words of a value
+MAX_NAMED = 50
+_VALUE_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # Queries that expand over a field's term list: counted against max_expansions before any
 # matcher is built (building one for ``text:[a TO z]`` or ``passage_text:*`` took seconds).
 _EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex, wq.TermRange)
@@ -220,6 +224,47 @@ def _all_of_a_field(query: wq.Query, own: tuple[str, ...]) -> wq.Query:
             return wq.Every(boost=node.boost)
         return node
     return query.accept(rewrite)
+
+
+def forgive_values(parsed: ParsedQuery, reader) -> None:
+    """``speaker:gromyko`` finds ``Andrei Gromyko``: a value-facet term the index does not
+    hold matches the values it names, ignoring case, whole or as one of their words (a
+    surname); when none does, a warning names the nearest values instead."""
+    def rewrite(node: wq.Query) -> wq.Query:
+        if type(node) is not wq.Term or node.fieldname not in VALUE_FACETS \
+                or (node.fieldname, node.text) in reader:
+            return node
+        values = _values(reader, node.fieldname)
+        named = _named(values, node.text)
+        if named:
+            return wq.Or([wq.Term(node.fieldname, v, boost=node.boost) for v in named])
+        names = {word: v for v in values for word in _VALUE_WORD.findall(v.casefold())[-1:]}
+        names.update((v.casefold(), v) for v in values)  # surnames, then whole values
+        close = get_close_matches(node.text.casefold(), names, n=6)
+        nearest = list(dict.fromkeys(names[c] for c in close))[:3]
+        parsed.warnings.append(f"no {node.fieldname} is named {node.text!r}" + (
+            f"; nearest: {', '.join(nearest)}" if nearest else ""))
+        return node
+    parsed.query = parsed.query.accept(rewrite)
+
+
+def _values(reader, field: str) -> list[str]:
+    """Every value of a facet field in the index (cached on the reader)."""
+    cache = reader.__dict__.setdefault("_dipsearch_values", {})
+    if field not in cache:
+        cache[field] = [v.decode("utf-8") for v in reader.lexicon(field)] \
+            if field in reader.indexed_field_names() else []
+    return cache[field]
+
+
+def _named(values: list[str], text: str) -> list[str]:
+    """The values ``text`` names: equal ignoring case, or holding its words as words."""
+    wanted = text.casefold().split()
+    whole = [v for v in values if v.casefold().split() == wanted]
+    if whole or not wanted:
+        return whole
+    return [v for v in values
+            if set(wanted) <= set(_VALUE_WORD.findall(v.casefold()))][:MAX_NAMED]
 
 
 def check_expansions(query: wq.Query, reader, limit: int) -> None:

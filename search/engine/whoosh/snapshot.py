@@ -34,7 +34,7 @@ from search.engine.whoosh.collect import Decoded, scan, scores_of
 from search.engine.whoosh.facets import FacetColumns, apply_filters, facet_counts, year_histogram
 from search.engine.whoosh.holdings import read_holdings, segment_stats
 from search.engine.whoosh.matchers import VerbatimPhrase, within_unit
-from search.engine.whoosh.parsing import ParsedQuery, check_expansions, parse_query
+from search.engine.whoosh.parsing import ParsedQuery, check_expansions, forgive_values, parse_query
 from search.engine.whoosh.passages import best_paragraph, phrase_layouts, phrase_starts
 from search.engine.whoosh.proximity import PositionReader, evidence_boosts
 from search.engine.whoosh.schema import EXACT_FIELDS, SEARCH_FIELDS
@@ -198,6 +198,7 @@ class WhooshSnapshot:
 
     def _parse(self, q: str, unit: str, phrase: str = "exact") -> ParsedQuery:
         parsed = parse_query(q, self.searcher.schema, self.limits, unit, phrase)
+        forgive_values(parsed, self.searcher.reader())
         check_expansions(parsed.query, self.searcher.reader(), self.limits.max_expansions)
         return parsed
 
