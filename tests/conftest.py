@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
+import itertools
 import json
 import os
 import shutil
@@ -100,6 +102,27 @@ def api_app(tmp_path_factory):
     assert build(config).ok
     config.values["search"]["max_expansions"] = 5
     # one client address for the whole session: budgets per client are tested on apps of their own
+    config.values["api"].update(rate_limit_per_minute=0, expensive_per_minute=0)
+    return create_app(config)
+
+
+def app_over(tmp: Path, records: list[dict], *, ungdc_speeches: int = 0, seed: bool = False):
+    """A Flask app over a real index of ``records``, the first ``ungdc_speeches`` speeches of
+    the default corpus (real text around them) and, with ``seed``, the seed article; no
+    request budgets."""
+    from search.config import load_config
+    from search.service.indexing import build
+    from web import create_app
+
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    if seed:
+        shutil.copy(SEED, corpus / SEED.name)
+    (corpus / "records.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    with gzip.open(ROOT / "corpus" / "ungdc-sessions-75-79.jsonl.gz", "rt") as speeches:
+        (corpus / "ungdc.jsonl").write_text("".join(itertools.islice(speeches, ungdc_speeches)))
+    config = load_config(write_config(tmp, corpus))
+    assert build(config).ok
     config.values["api"].update(rate_limit_per_minute=0, expensive_per_minute=0)
     return create_app(config)
 

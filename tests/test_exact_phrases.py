@@ -7,9 +7,6 @@ matched. On a real index built as the app builds it (corpus -> ``build`` -> Flas
 
 from __future__ import annotations
 
-import gzip
-import itertools
-import json
 import re
 from urllib.parse import quote
 
@@ -17,14 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.config import load_config
 from search.engine.whoosh.analysis import WordSpanTokenizer, make_analyzer, make_exact_analyzer
 from search.engine.whoosh import postings
 from search.engine.whoosh.postings import analyse
 from search.service.highlight import Highlighter
-from search.service.indexing import build
 
-from .conftest import ROOT, SEED, write_config
+from .conftest import app_over
 
 RECORDS = [
     {"id": "sahara", "title": "On Western Sahara", "year": 2020, "speaker": "Mr. Dumas",
@@ -69,19 +64,8 @@ UNGDC_SPEECHES = 12  # from the default corpus: more words, numbers, acronyms an
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from web import create_app
-
-    tmp = tmp_path_factory.mktemp("exact")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    (corpus / SEED.name).write_bytes(SEED.read_bytes())
-    (corpus / "phrases.jsonl").write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
-    with gzip.open(ROOT / "corpus" / "ungdc-sessions-75-79.jsonl.gz", "rt") as speeches:
-        (corpus / "ungdc.jsonl").write_text("".join(itertools.islice(speeches, UNGDC_SPEECHES)))
-    config = load_config(write_config(tmp, corpus))
-    assert build(config).ok
-    config.values["api"].update(rate_limit_per_minute=0, expensive_per_minute=0)
-    return create_app(config)
+    return app_over(tmp_path_factory.mktemp("exact"), RECORDS, ungdc_speeches=UNGDC_SPEECHES,
+                    seed=True)
 
 
 @pytest.fixture(scope="module")

@@ -9,18 +9,13 @@ default corpus are the background.
 
 from __future__ import annotations
 
-import gzip
-import itertools
-import json
 from urllib.parse import quote
 
 import pytest
 
-from search.config import load_config
 from search.engine.whoosh.proximity import best_window
-from search.service.indexing import build
 
-from .conftest import ROOT, write_config
+from .conftest import app_over
 
 SENTENCE = ("Only a quick cure for the pandemic can save the poorest nations from another "
             "lost decade of development.")
@@ -70,18 +65,8 @@ UNGDC_SPEECHES = 20
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from web import create_app
-
-    tmp = tmp_path_factory.mktemp("ranking")
-    corpus = tmp / "corpus"
-    corpus.mkdir()
-    (corpus / "ranking.jsonl").write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n")
-    with gzip.open(ROOT / "corpus" / "ungdc-sessions-75-79.jsonl.gz", "rt") as speeches:
-        (corpus / "ungdc.jsonl").write_text("".join(itertools.islice(speeches, UNGDC_SPEECHES)))
-    config = load_config(write_config(tmp, corpus))
-    assert build(config).ok
-    config.values["api"].update(rate_limit_per_minute=0, expensive_per_minute=0)
-    return create_app(config).test_client()
+    return app_over(tmp_path_factory.mktemp("ranking"), RECORDS,
+                    ungdc_speeches=UNGDC_SPEECHES).test_client()
 
 
 def hits(client, q: str, unit: str = "documents", **params) -> list[dict]:

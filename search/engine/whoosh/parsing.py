@@ -31,6 +31,8 @@ _OPERATORS = re.compile(r"\b(AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 _EMPHASIS = re.compile(r"\*{2,}")
 # ``name:`` outside phrases: a field the query names
 _FIELD = re.compile(r"(?<![\w\\])(\w+):")
+# a phrase in straight quotes (curly ones are made straight before parsing)
+QUOTED = re.compile(r'"[^"]*"')
 # Fields a query may name; the schema's other fields are stored or column-only and hold no
 # terms (``key:x`` used to reach Whoosh and fail with a 500).
 QUERY_FIELDS = frozenset({"text", "title", "passage_text", "quote_text", *VALUE_FACETS, "unit",
@@ -111,7 +113,7 @@ def parse_query(q: str, schema, limits: Limits, unit: str = "document",
     if "title" in SEARCH_FIELDS[unit]:
         query = _with_titles(query, field)
     return ParsedQuery(query, warnings, words, phrases, field, list(dict.fromkeys(loose)),
-                       [list(v.words) for v in verbatim], re.sub(r'"[^"]*"', " ", q))
+                       [list(v.words) for v in verbatim], QUOTED.sub(" ", q))
 
 
 def _exact_routes(schema, phrase: str, q: str, warnings: list[str]) -> tuple[dict, object]:
@@ -164,13 +166,13 @@ def syntax_problem(q: str) -> str | None:
     if q.count('"') % 2:
         return "unbalanced quotation mark"
     depth = 0
-    for char in re.sub(r'"[^"]*"', "", q):
+    for char in QUOTED.sub("", q):
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
             return "unbalanced parenthesis"
     if depth:
         return "unbalanced parenthesis"
-    tokens = re.sub(r'"[^"]*"', " PHRASE ", q).split()
+    tokens = QUOTED.sub(" PHRASE ", q).split()
     if tokens and tokens[-1] in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
         return f"dangling {tokens[-1]}"
     if tokens and tokens[0] in ("AND", "OR", "ANDNOT", "ANDMAYBE"):
@@ -178,7 +180,7 @@ def syntax_problem(q: str) -> str | None:
     for a, b in zip(tokens, tokens[1:]):
         if a in ("AND", "OR") and b in ("AND", "OR"):
             return f"{a} followed by {b}"
-    for match in re.finditer(r"(\w+):(\S*)", re.sub(r'"[^"]*"', "PHRASE", q)):
+    for match in re.finditer(r"(\w+):(\S*)", QUOTED.sub("PHRASE", q)):
         if not match.group(2):
             return f"nothing after {match.group(1)}:"
     return None
@@ -192,7 +194,7 @@ def plain_words(q: str) -> str:
 
 def _refuse_unsearchable(q: str, schema) -> None:
     """400 for ``name:`` naming a field of the schema that holds no searchable terms."""
-    outside = re.sub(r'"[^"]*"', " ", q)
+    outside = QUOTED.sub(" ", q)
     for name in _FIELD.findall(outside):
         if name in schema and name not in QUERY_FIELDS:
             raise RequestError("unknown_field", f"{name}: cannot be searched; fields you can "

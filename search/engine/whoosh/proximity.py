@@ -5,7 +5,8 @@ sentence once each, pages apart, about as well as the speech that contains
 the sentence. Reading the positions of the query's words in the top
 candidates and finding the window (a sentence or two wide) that holds the
 most of the query's weight, as tightly as possible, separates the two
-cheaply: positions are decoded only for those candidates. The same positions then say which paragraph of a hit to show
+cheaply: positions are decoded only for those candidates. The same
+positions then say which paragraph of a hit to show
 (``search.engine.whoosh.passages``), so a request reads them once (``PositionReader``).
 """
 
@@ -17,7 +18,7 @@ from search.engine.whoosh.blocks import positioned
 from search.engine.whoosh.collect import UNKNOWN, Decoded
 
 WEIGHT = 9.0         # a window holding every word side by side multiplies the score by 1 + WEIGHT
-SLACK_SCALE = 10     # ten other words among the window's halve its tightness
+SLACK_SCALE = 10     # ten other words among a window's halve its tightness
 MIN_WINDOW = 30      # windows span up to MIN_WINDOW + WINDOW_PER_WORD positions per query word:
 WINDOW_PER_WORD = 3  # a remembered sentence, with its stop words, fits
 

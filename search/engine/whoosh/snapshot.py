@@ -246,12 +246,10 @@ class WhooshSnapshot:
                 return scores[d] * coverage.get(d, 1.0) ** 2
         else:
             base = scores.__getitem__
-        if coverage and len(parsed.terms) < MIN_PROBE_WORDS:
-            def short(d: int) -> bool:  # misses a word
-                return coverage.get(d, 1.0) < FULL
-        else:
-            def short(d: int) -> bool:
-                return False
+        strict = bool(coverage) and len(parsed.terms) < MIN_PROBE_WORDS
+
+        def short(d: int) -> bool:  # misses a word of a few
+            return strict and coverage.get(d, 1.0) < FULL
         tie = self.columns.numbers("ukey")
 
         def rank(match: tuple[float, int]) -> tuple:

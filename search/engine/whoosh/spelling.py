@@ -11,6 +11,7 @@ import re
 
 from whoosh import query as wq
 
+from search.engine.whoosh.parsing import QUOTED
 from search.engine.whoosh.scoring import live_frequency
 
 _WORD = re.compile(r'(?<![\w:"])([^\W\d_][\w\'-]{2,})(?![\w:])')
@@ -36,7 +37,7 @@ def suggest(searcher, q: str, parsed) -> str | None:
 
 
 def _outside_phrases(q: str) -> str:
-    return re.sub(r'"[^"]*"', lambda m: " " * len(m.group(0)), q)
+    return QUOTED.sub(lambda m: " " * len(m.group(0)), q)
 
 
 def _better_term(reader, term: str) -> str | None:
