@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest.speakers import SpeakerRegistry, display_form, name_key
+from search.ingest.names import display_form, name_key
+from search.ingest.speakers import SpeakerRegistry
 
 SPEAKERS = Path(__file__).resolve().parents[1] / "corpus" / "speakers.yaml"
 UNGDC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "ungdc-1946-2024.jsonl.gz"

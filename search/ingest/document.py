@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+import datetime as dt
+from datetime import datetime, timedelta
 
 DOCUMENT_TYPES = (
     "speech",
@@ -69,6 +70,19 @@ class Document:
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+    @property
+    def period(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last day the date may mean: all of 1957 for a year-only date."""
+        if self.date is None:
+            return None, None
+        first = self.date.date()
+        if self.date_precision == "year":
+            return first.replace(month=1, day=1), first.replace(month=12, day=31)
+        if self.date_precision == "month":
+            following = first.replace(day=28) + timedelta(days=4)
+            return first.replace(day=1), following - timedelta(days=following.day)
+        return first, first
 
 
 @dataclass

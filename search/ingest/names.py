@@ -11,6 +11,7 @@ difference says why.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Upper-case letters that can open a name: ASCII plus Latin-1 and Latin Extended-A/B
@@ -62,3 +63,79 @@ def strip_accents(text: str) -> str:
     """``Durão`` -> ``Durao``: the records spell the same name with and without accents."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_HIS_EXCELLENCY = re.compile(r"\bH\.\s?E\.", re.IGNORECASE)
+# A name word: letters and digits, joined by apostrophes or hyphens (O'Neill, Al-Jamali).
+_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_ROMAN = re.compile(r"[IVX]{1,4}")  # a regnal number: Mohammed VI, Mswati III
+
+
+def name_words(raw: str) -> list[str]:
+    """The words of a name, with leading honorifics and titles removed."""
+    text = _HIS_EXCELLENCY.sub(" ", unicodedata.normalize("NFKC", raw or ""))
+    found = list(_TOKEN.finditer(text))
+    words = [m.group() for m in found]
+    start = 0
+    while start < len(words) - 1 and (words[start].casefold().rstrip(".") in HONORIFICS or
+                                      _slipped_honorific(words[start], text[found[start].end():][:1])):
+        start += 1
+    rest = words[start:]
+    while rest and len(rest) > 1 and rest[0].casefold() in LEADING_ONLY_HONORIFICS:
+        rest = rest[1:]
+    return rest
+
+
+def _slipped_honorific(word: str, after: str) -> bool:
+    """``Mir. GROMYKO``: a scanned record's ``Mr.`` with a letter slipped in or out. Only an
+    abbreviation (a full stop follows) a letter away from Mr, Mrs, Ms or Dr: a name is not
+    written that way."""
+    return after == "." and 2 <= len(word) <= 4 and word.casefold() not in NAME_PARTICLES and \
+        any(one_edit(word.casefold(), form) for form in ("mr", "mrs", "ms", "dr"))
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether two words differ by at most one letter added, dropped or changed."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def name_key(raw: str) -> str:
+    """What two spellings of one name have in common: no case, accent, honorific or punctuation."""
+    words = name_words(raw)
+    folded = strip_accents(" ".join(words)).casefold()
+    return re.sub(r"['’-]", "", folded)
+
+
+def display_form(raw: str) -> str:
+    """A readable form: honorifics dropped, ALL-CAPS words title-cased, particles lowercased."""
+    out = []
+    for i, word in enumerate(name_words(raw)):
+        if _shouting(word) and not _ROMAN.fullmatch(word):
+            word = "-".join(_title_part(p) for p in word.split("-"))
+            if i > 0 and word.casefold() in NAME_PARTICLES:
+                word = word.casefold()
+        out.append(word)
+    return " ".join(out)
+
+
+def _shouting(word: str) -> bool:
+    """ALL CAPS, allowing a mixed-case prefix such as McDONALD."""
+    letters = [c for c in word if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return len(letters) > 1 and (upper == len(letters) or (upper >= 3 and upper / len(letters) > 0.6))
+
+
+def _title_part(part: str) -> str:
+    lower = part.casefold()
+    if lower.startswith("mc") and len(lower) > 2:
+        return "Mc" + lower[2:].capitalize()
+    if "'" in lower or "’" in lower:
+        return re.sub(r"(^|['’])(\w)", lambda m: m.group(1) + m.group(2).upper(), lower)
+    return lower.capitalize()

@@ -5,13 +5,13 @@ Blinken``. ``name_key`` reduces a string to what identifies the person
 (honorifics, case, accents-preserving punctuation removed); the registry maps
 keys of known aliases to the canonical name from ``corpus/speakers.yaml`` and
 gives every other key exactly one display form, so two facet values can never
-differ only by case, honorific or punctuation.
+differ only by case, honorific or punctuation. A record's own speaker (a
+speech's) goes further: ``learn`` reads every record's speaker, country and
+year first and joins the spellings of one person (search.ingest.people).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,60 +19,9 @@ from pathlib import Path
 import yaml
 
 from search.config import ConfigError
-from search.ingest.names import HONORIFICS, LEADING_ONLY_HONORIFICS, NAME_PARTICLES, strip_accents
-
-_HIS_EXCELLENCY = re.compile(r"\bH\.\s?E\.", re.IGNORECASE)
-# A name word: letters and digits, joined by apostrophes or hyphens (O'Neill, Al-Jamali).
-_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-
-
-def name_words(raw: str) -> list[str]:
-    """The words of a name, with leading honorifics and titles removed."""
-    text = _HIS_EXCELLENCY.sub(" ", unicodedata.normalize("NFKC", raw or ""))
-    words = _TOKEN.findall(text)
-    start = 0
-    while start < len(words) - 1 and words[start].casefold().rstrip(".") in HONORIFICS:
-        start += 1
-    rest = words[start:]
-    while rest and len(rest) > 1 and rest[0].casefold() in LEADING_ONLY_HONORIFICS:
-        rest = rest[1:]
-    return rest
-
-
-def name_key(raw: str) -> str:
-    """What two spellings of one name have in common: no case, accent, honorific or punctuation."""
-    words = name_words(raw)
-    folded = strip_accents(" ".join(words)).casefold()
-    return re.sub(r"['’-]", "", folded)
-
-
-def display_form(raw: str) -> str:
-    """A readable form: honorifics dropped, ALL-CAPS words title-cased, particles lowercased."""
-    out = []
-    for i, word in enumerate(name_words(raw)):
-        if _shouting(word):
-            word = "-".join(_title_part(p) for p in word.split("-"))
-            if i > 0 and word.casefold() in NAME_PARTICLES:
-                word = word.casefold()
-        out.append(word)
-    return " ".join(out)
-
-
-def _shouting(word: str) -> bool:
-    """ALL CAPS, allowing a mixed-case prefix such as McDONALD."""
-    letters = [c for c in word if c.isalpha()]
-    upper = sum(c.isupper() for c in letters)
-    return len(letters) > 1 and (upper == len(letters) or (upper >= 3 and upper / len(letters) > 0.6))
-
-
-def _title_part(part: str) -> str:
-    lower = part.casefold()
-    if lower.startswith("mc") and len(lower) > 2:
-        return "Mc" + lower[2:].capitalize()
-    if "'" in lower or "’" in lower:
-        return re.sub(r"(^|['’])(\w)", lambda m: m.group(1) + m.group(2).upper(), lower)
-    return lower.capitalize()
-
+from search.ingest.names import display_form, name_key, name_words
+from search.ingest.offices import RoleMention, office_key
+from search.ingest.people import Record, fold_words, learn, record_key, same_country
 
 @dataclass
 class Role:
@@ -81,10 +30,13 @@ class Role:
     start: date | None = None
     end: date | None = None
 
-    def covers(self, when: date | None) -> bool:
-        if when is None:
+    def covers(self, first: date | None, last: date | None = None) -> bool:
+        """Whether the role was held on a date, or at some time in a period (a year-only
+        date is the whole year: a 1957 speech may postdate a February appointment)."""
+        if first is None:
             return True
-        return (self.start is None or self.start <= when) and (self.end is None or when <= self.end)
+        last = last or first
+        return (self.start is None or self.start <= last) and (self.end is None or first <= self.end)
 
 
 @dataclass
@@ -94,10 +46,10 @@ class Person:
     aliases: list[str] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
 
-    def role_on(self, when: date | None) -> Role | None:
-        """The role held on a date: a quote from 2022 gets the 2022 title."""
+    def role_on(self, first: date | None, last: date | None = None) -> Role | None:
+        """The role held on a date, or in a period: a quote from 2022 gets the 2022 title."""
         for role in self.roles:
-            if role.covers(when):
+            if role.covers(first, last):
                 return role
         return None
 
@@ -113,7 +65,11 @@ class SpeakerRegistry:
     def __init__(self, people: list[Person] | None = None) -> None:
         self.people: dict[str, Person] = {}
         self._by_key: dict[str, str] = {}
+        self._by_words: dict[tuple[str, ...], str] = {}  # a known name's words in any order
         self._surnames: dict[str, set[str]] = {}
+        self._learned: dict[tuple[str, str | None, int | None], str] = {}
+        self._offices: dict[str, list[tuple[Role, str]]] = {}  # office -> (role, holder)
+        self._held: dict[str, list[Role]] = {}  # holder -> roles the records' posts give
         for person in people or []:
             self.add_person(person)
 
@@ -146,24 +102,66 @@ class SpeakerRegistry:
         self.people[person.name] = person
         for alias in [person.name, *person.aliases]:
             self._by_key.setdefault(name_key(alias), person.name)
+            self._by_words.setdefault(tuple(sorted(fold_words(alias))), person.name)
+        for role in person.roles:
+            role.country = role.country or person.country
+            self._offices.setdefault(office_key(role.title), []).append((role, person.name))
         words = name_words(person.name)
         if words:
             self._surnames.setdefault(name_key(words[-1]), set()).add(person.name)
 
-    def canonical(self, raw: str) -> str | None:
-        """The single facet value for a raw speaker string (None for an empty one)."""
+    def learn(self, records: list[Record], prefer: list[str] = ()) -> None:
+        """Join the spellings of each person the records name (search.ingest.people); names
+        in ``prefer`` (the live index's facet values) stay where they still name a person."""
+        known = [(person.name, country, spans) for person in self.people.values()
+                 for country, spans in _role_years(person).items()]
+        self._learned = learn(records, known, prefer).names
+        for record in records:
+            name = self._learned.get((record_key(record.raw), record.place, record.year))
+            if record.post and record.year and name:
+                role = Role(record.post, record.country, date(record.year, 1, 1), date(record.year, 12, 31))
+                self._offices.setdefault(office_key(record.post), []).append((role, name))
+                self._held.setdefault(name, []).append(role)
+
+    def role_on(self, name: str, first: date | None, last: date | None = None) -> Role | None:
+        """The role a person held in a period: from speakers.yaml, else from the records' posts."""
+        person = self.known(name)
+        role = person.role_on(first, last) if person is not None else None
+        if role is None and first is not None:
+            role = next((held for held in self._held.get(name, []) if held.covers(first, last)), None)
+        return role
+
+    def holder(self, role: RoleMention, country: str | None, first: date | None,
+               last: date | None = None) -> str | None:
+        """Who held the office a mention names (``the Foreign Minister of the Soviet Union``,
+        ``our President``: of ``country``, the document's) at some time in the period, when
+        exactly one known person did; None when nobody or several did."""
+        where = role.country or (country if role.own else None)
+        if role.own and where is None:
+            return None
+        names = {name for held, name in self._offices.get(role.office, [])
+                 if held.covers(first, last) and (where is None or same_country(held.country, where))}
+        return names.pop() if len(names) == 1 else None
+
+    def canonical(self, raw: str, place: str | None = None, year: int | None = None) -> str | None:
+        """The single facet value for a raw speaker string (None for an empty one); with the
+        ``place`` (country code or name) and ``year`` of a record, the person ``learn`` found."""
+        learned = self._learned.get((record_key(raw), place, year)) if self._learned else None
+        if learned is not None:
+            return learned
         key = name_key(raw)
         if not key:
             return None
-        known = self._by_key.get(key)
+        known = self._by_key.get(key) or self._by_words.get(tuple(sorted(fold_words(raw))))
         if known is None:
             known = self._by_key[key] = display_form(raw)
         return known
 
     def known(self, raw: str) -> Person | None:
-        """A person from speakers.yaml by full name, alias or unambiguous surname."""
+        """A person from speakers.yaml by full name, alias (words in any order) or unambiguous
+        surname."""
         key = name_key(raw)
-        name = self._by_key.get(key)
+        name = self._by_key.get(key) or self._by_words.get(tuple(sorted(fold_words(raw))))
         if name in self.people:
             return self.people[name]
         candidates = self._surnames.get(key, set())
@@ -179,6 +177,15 @@ class SpeakerRegistry:
 
 class SpeakersError(ConfigError):
     """A speakers.yaml that cannot be used: ``speakers.yaml:LINE: reason``."""
+
+
+def _role_years(person: Person) -> dict[str | None, list[tuple[int, int]]]:
+    """The years a known person held office, per country (every year where no role says)."""
+    spans: dict[str | None, list[tuple[int, int]]] = {person.country: []}
+    for role in person.roles:
+        spans.setdefault(role.country or person.country, []).append(
+            (role.start.year if role.start else 0, role.end.year if role.end else 9999))
+    return spans
 
 
 def _entry_lines(root) -> list[int]:

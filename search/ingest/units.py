@@ -14,6 +14,8 @@ from typing import Callable
 from search.fields import FACETS, VALUE_FACETS, Subject, day_number, joined
 from search.ingest.document import Document, Speaker
 from search.ingest.quotes import Quote, extract_quotes
+from search.ingest.offices import parse_role
+from search.ingest.people import Record
 from search.ingest.speakers import SpeakerRegistry
 
 QuoteExtractor = Callable[[Document, SpeakerRegistry], list]
@@ -23,7 +25,7 @@ def resolve_speakers(raw: list[Speaker], doc: Document, registry: SpeakerRegistr
     """Canonical names, once each, with role and country from speakers.yaml when missing."""
     resolved: dict[str, Speaker] = {}
     for speaker in raw:
-        name = registry.canonical(speaker.name)
+        name = registry.canonical(speaker.name, *_record_of(doc))
         if name and name not in resolved:
             known = describe(name, doc, registry)
             resolved[name] = Speaker(name, speaker.role or known.role,
@@ -31,14 +33,35 @@ def resolve_speakers(raw: list[Speaker], doc: Document, registry: SpeakerRegistr
     return list(resolved.values())
 
 
+def _record_of(doc: Document) -> tuple[str | None, int | None]:
+    """Where and when a document's own speakers spoke, as ``SpeakerRegistry.learn`` read them."""
+    return doc.country_code or doc.country, doc.year
+
+
+def speaker_records(doc: Document) -> list[Record]:
+    """What a document's metadata says of its speakers, for ``SpeakerRegistry.learn``."""
+    return [Record(s.name, s.country or doc.country, doc.year, s.role, doc.country_code)
+            for s in doc.speakers]
+
+
+def quote_speaker(raw: str, doc: Document, registry: SpeakerRegistry) -> str:
+    """A quote's speaker as the facet shows it. An office (``the Foreign Minister of the Soviet
+    Union``, ``our President``) is the person who held it for that country on the document's
+    date, if the registry knows exactly one; else it stays the office as written, never made
+    to look like a name."""
+    role = parse_role(raw)
+    if role is None:
+        return registry.canonical(raw)
+    return registry.holder(role, doc.country, *doc.period) or raw
+
+
 def describe(name: str, doc: Document, registry: SpeakerRegistry) -> Speaker:
-    """A speaker's role and country on the document's date, as far as speakers.yaml knows."""
+    """A speaker's role and country on the document's date, as far as the registry knows
+    (speakers.yaml, the records' posts)."""
     person = registry.known(name)
-    if person is None:
-        return Speaker(name)
-    role = person.role_on(doc.date.date() if doc.date else None)
+    role = registry.role_on(name, *doc.period)
     return Speaker(name, role.title if role else None,
-                   (role.country if role else None) or person.country)
+                   (role.country if role else None) or (person.country if person else None))
 
 
 def _filters(subject: Subject) -> dict:
@@ -106,14 +129,12 @@ def prepare(doc: Document, registry: SpeakerRegistry, quotes: QuoteExtractor | N
     speech keeps its own speaker: quoting Truman does not make it his).
     """
     quote_list = quotes(doc, registry) if quotes else []
-    quoted = [Speaker(q.speaker) for q in quote_list if q.speaker and registry.known(q.speaker)]
+    names = [quote_speaker(q.speaker, doc, registry) if q.speaker else None for q in quote_list]
+    quoted = [Speaker(name) for name in names if name and registry.known(name)]
     speakers = resolve_speakers(doc.speakers or quoted, doc, registry)
     own = {s.name: s for s in speakers}  # a speech's speaker, with the record's role and country
-    settled = []
-    for quote in quote_list:
-        name = registry.canonical(quote.speaker) if quote.speaker else None
-        settled.append((quote, name,
-                        (own.get(name) or describe(name, doc, registry)) if name else None))
+    settled = [(quote, name, (own.get(name) or describe(name, doc, registry)) if name else None)
+               for quote, name in zip(quote_list, names)]
     paragraph_of = _paragraph_of(doc)
     in_paragraph: list[list[Quote]] = [[] for _ in doc.paragraphs]
     for quote in quote_list:
@@ -128,5 +149,5 @@ def prepare(doc: Document, registry: SpeakerRegistry, quotes: QuoteExtractor | N
 
 def extract_document_quotes(doc: Document, registry: SpeakerRegistry) -> list:
     """Quotes of a document; a speech's own speaker owns its unattributed words."""
-    own = registry.canonical(doc.speakers[0].name) if len(doc.speakers) == 1 else None
+    own = registry.canonical(doc.speakers[0].name, *_record_of(doc)) if len(doc.speakers) == 1 else None
     return extract_quotes(doc.text, registry, document_speaker=own)

@@ -37,9 +37,10 @@ from search.config import Config
 from search.engine import open_engine
 from search.engine.interface import Holdings, SegmentStats, Writer
 from search.ingest.document import Problem
-from search.ingest.readers import is_supported, read_file
+from search.ingest.people import Record
+from search.ingest.readers import WEB_PAGES, is_supported, read_file
 from search.ingest.speakers import SpeakerRegistry
-from search.ingest.units import QuoteExtractor, extract_document_quotes, prepare
+from search.ingest.units import QuoteExtractor, extract_document_quotes, prepare, speaker_records
 
 Progress = Callable[[int], None]
 ProgressFactory = Callable[[int], Progress]
@@ -259,9 +260,11 @@ def _write(writer: Writer, index_format: int, config: Config, files: list[Corpus
            report: IndexReport, progress: ProgressFactory | None, stage: Stage | None) -> None:
     existing = writer.holdings()
     registry = SpeakerRegistry.load(config.speakers_path)
+    plan = _Plan(files, existing, index_format)
+    if plan.todo:
+        registry.learn(_speaker_records(files, config), prefer=existing.speakers)
     registry.seed(existing.speakers)
     quotes = extract_document_quotes if config.get("index", "quotes") else None
-    plan = _Plan(files, existing, index_format)
     tick = progress(estimate_documents([p.file for p in plan.todo])) if progress else _no_tick
     while (item := plan.next()) is not None:
         writer.delete(item.old_ids)
@@ -277,6 +280,16 @@ def _write(writer: Writer, index_format: int, config: Config, files: list[Corpus
         stage("committing")
     writer.commit()
     report.units = writer.units
+
+
+def _speaker_records(files: list[CorpusFile], config: Config) -> list[Record]:
+    """Every record's speaker, country and year, from the whole corpus (changed or not): who
+    is one person depends on all the spellings (search.ingest.people). Web pages are not read
+    again: they name no speaker of their own, and extracting them is the slow part."""
+    max_chars = config.get("corpus", "max_document_chars")
+    return [record for file in files if not file.path.name.lower().endswith(WEB_PAGES)
+            for doc in read_file(file.path, root=file.root, max_chars=max_chars)
+            if not isinstance(doc, Problem) for record in speaker_records(doc)]
 
 
 def _write_file(writer: Writer, item: _FilePlan, plan: _Plan, config: Config,

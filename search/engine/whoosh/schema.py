@@ -49,8 +49,10 @@ from search.fields import VALUE_FACETS
 # unit per corpus file read, with its key and the ids an earlier file took from it;
 # 5: a ``kind`` facet on every unit, reported speech named ``reported``;
 # exact-phrase fields ``text_exact`` and ``quote_exact`` (exact word forms and common grams,
-# so a quoted phrase matches letter for letter, stop words included) and a ``starts`` column).
-INDEX_FORMAT = 5
+# so a quoted phrase matches letter for letter, stop words included) and a ``starts`` column;
+# 6: speaker values are people learned from every record (search.ingest.people), quoted
+# offices the people who held them).
+INDEX_FORMAT = 6
 # The fields a query searches, by unit: documents by text and title, the others by their text.
 SEARCH_FIELDS = {"document": ("text", "title"), "passage": ("passage_text",),
                  "quote": ("quote_text",)}

@@ -30,11 +30,12 @@ from search.ingest.readers.jsonl import read_jsonl
 from search.ingest.readers.text import Unreadable, read_text
 from search.ingest.readers.webpage import read_webpage
 
-__all__ = ["SUPPORTED_SUFFIXES", "is_supported", "parse_date", "read_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "WEB_PAGES", "is_supported", "parse_date", "read_file"]
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (
     ".txt", ".md", ".markdown", ".jsonl", ".jsonl.gz", ".ndjson", ".html", ".htm",
 )
+WEB_PAGES = (".html", ".htm")  # read by the web page reader
 
 Reader = Callable[[Path, str, int], Iterator[Document | Problem]]
 
