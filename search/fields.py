@@ -34,6 +34,10 @@ UNITS = {"documents": "document", "passages": "passage", "quotes": "quote"}
 # fragment of them inside the reporter's sentence; reported speech is the reporter's paraphrase.
 KINDS = {"direct": "direct quote", "partial": "partial quote", "reported": "reported speech"}
 
+# What a speaker is (search.ingest.sources): only people (and the offices and groups a quote
+# names, shown as such) are speakers; institutions and texts have a facet of their own.
+SPEAKER_KINDS = ("person", "office", "group", "institution")
+
 
 @dataclass(frozen=True)
 class Subject:
@@ -68,8 +72,12 @@ def _countries(u: Subject) -> list[str | None]:
 
 
 FACETS: dict[str, Facet] = {f.name: f for f in (
-    Facet("speaker", "Speaker", "Speaker (canonical name)",
-          lambda u: [s.name for s in u.speakers]),
+    Facet("speaker", "Speaker", "Speaker (canonical name; a quote's may be an office or group "
+                                "it names, never an institution)",
+          lambda u: [s.name for s in u.speakers if s.kind != "institution"]),
+    Facet("institution", "Institution", "Institution, country or text a quote is credited to "
+                                        "(the Charter, the World Bank, Kenya)",
+          lambda u: [s.name for s in u.speakers if s.kind == "institution"]),
     Facet("country", "Country", "Country of the document or its speakers (a quote: of its "
                                 "speaker when known)", _countries),
     Facet("type", "Type", "Document type (speech, statement, article ...)",

@@ -15,6 +15,7 @@ SAMPLES = {
     "unit": "passages", "sort": "-date", "page": "1", "per_page": "5", "facets": "speaker,year",
     "facet_size": "3", "highlight": "false", "phrase": "loose", "speaker": "Eduard Shevardnadze",
     "country": "France", "type": "speech", "source": "UN General Debate", "kind": "direct",
+    "institution": "World Bank",
 }
 
 

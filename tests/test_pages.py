@@ -319,7 +319,7 @@ def test_json_twin_and_exports_carry_the_same_search(client):
     data = client.get(twin).get_json()
     assert data["query"]["filters"] == {"speaker": ["Antony Blinken"]}
     assert data["query"]["unit"] == "quotes" and data["query"]["sort"] == "date"
-    assert set(data["facets"]) == {"speaker", "country", "type", "source", "kind"}
+    assert set(data["facets"]) == {"speaker", "institution", "country", "type", "source", "kind"}
     exports = [h for h in hrefs(html) if h.startswith("/api/export.")]
     assert {h.split("?")[0] for h in exports} == {"/api/export.csv", "/api/export.jsonl"}
     assert all(params(h)["speaker"] == ["Antony Blinken"] for h in exports)

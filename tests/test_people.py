@@ -144,6 +144,11 @@ def app(tmp_path_factory):
          "speaker": "Mr. R. SCHUMAN", "text": "Europe will be built through concrete achievements."},
         {"id": "fra-1951", "type": "speech", "year": 1951, "country": "France", "country_code": "FRA",
          "speaker": "Mr. Robert SCHUMAN", "text": "Solidarity in fact is what Europe needs."},
+        {"id": "news-2023", "type": "article", "date": "2023-04-11", "source": "Wire",
+         "title": "Lenders warn on debt",
+         "text": "The World Bank said that growth in poor countries would slow sharply this year. "
+                 "The IMF warned that debt is rising faster than output. Kenya said that it would "
+                 "restructure its loans. Finance ministers said that relief must come soon."},
     ]
     return app_over(tmp_path_factory.mktemp("people"), records, ungdc_speeches=3)
 
@@ -172,3 +177,49 @@ def test_quoted_offices_are_the_people_who_held_them_that_year(app):
     assert by_doc["usa-1963"]["role"] == "President"
     # 1962: no record says who was President; the office stays an office, not a person
     assert by_doc["usa-1962"]["name"] == "our President"
+
+
+def test_institutions_have_their_own_facet_and_are_no_speakers(app):
+    client = app.test_client()
+    data = client.get("/api/search?q=&unit=quotes&facets=speaker,institution&facet_size=50").get_json()
+    institutions = {v["value"] for v in data["facets"]["institution"]["values"]}
+    speakers = {v["value"] for v in data["facets"]["speaker"]["values"]}
+    assert {"World Bank", "IMF", "Kenya"} <= institutions
+    assert not institutions & speakers
+    assert not institutions & {row["name"] for row in client.get("/api/speakers?limit=500").get_json()["speakers"]}
+    bank = client.get("/api/search?q=growth&unit=quotes&institution=World+Bank").get_json()["hits"]
+    assert [h["speakers"][0]["kind"] for h in bank] == ["institution"]
+    ministers = client.get("/api/search?q=relief&unit=quotes").get_json()["hits"]
+    assert ministers[0]["speakers"][0] == {"name": "Finance ministers", "role": None, "country": None,
+                                           "kind": "group"}
+
+
+def test_pages_say_what_a_speaker_that_is_no_person_is(app):
+    html = app.test_client().get("/?q=indivisible&unit=quotes").get_data(as_text=True)
+    assert "our President" in html and "(office, holder not identified)" in html
+    html = app.test_client().get("/?q=growth&unit=quotes").get_data(as_text=True)
+    assert "(institution)" in html and "institution=World+Bank" in html
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("Lloyd Austin", "person"), ("Xi Jinping", "person"),
+    ("the Charter", "institution"), ("the Assembly", "institution"), ("World Bank", "institution"),
+    ("IMF", "institution"), ("Kenya", "institution"), ("Kingdom of Bahrain", "institution"),
+    ("Intergovernmental Panel on Climate Change", "institution"), ("the Foreign Ministry", "institution"),
+    ("Secretary-General", "office"), ("our President", "office"), ("my Prime Minister", "office"),
+    ("the ministers", "group"), ("experts", "group"), ("our citizens", "group"),
+])
+def test_what_a_quoted_speaker_is(name, kind):
+    from search.ingest.sources import source_kind
+
+    assert source_kind(name, lambda text: False) == kind
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("Kim Jong Un", "person"), ("a member of the International Olympic Committee", "group"),
+    ("Experts", "group"), ("the statement", "institution"), ("UN", "institution"),
+])
+def test_what_a_quoted_speaker_is_not(name, kind):
+    from search.ingest.sources import source_kind
+
+    assert source_kind(name, lambda text: False) == kind

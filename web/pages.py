@@ -97,9 +97,17 @@ def document_url(doc_id: str, q: str = "", unit_id: str | None = None) -> str:
                    _anchor=anchor(unit_id) if unit_id and "#" in unit_id else None)
 
 
+# How the pages name a speaker that is not a person (Speaker.kind).
+KIND_NOTES = {"office": "office, holder not identified", "group": "group", "institution": "institution"}
+
+
 def speaker_links(speakers: list[dict]) -> list[dict]:
-    """Speakers as the service gives them, each with its speaker page."""
-    return [dict(s, href=url_for("pages.speaker_page", name=s["name"])) for s in speakers]
+    """Speakers as the service gives them, each with its speaker page (an institution: its
+    quotes), and a note saying what a speaker that is not a person is."""
+    return [dict(s, note=KIND_NOTES.get(s.get("kind", "person")),
+                 href=url_for("pages.search_page", unit="quotes", institution=s["name"])
+                 if s.get("kind") == "institution" else url_for("pages.speaker_page", name=s["name"]))
+            for s in speakers]
 
 
 # -- search page -------------------------------------------------------------------

@@ -30,11 +30,14 @@ DOCUMENT_TYPES = (
 
 @dataclass
 class Speaker:
-    """A person (or collective source) credited with a document or a quote."""
+    """A person (or collective source) credited with a document or a quote. ``kind`` says
+    which (search.ingest.sources): a record's own speaker is a person; a quote's may be an
+    office no one could be named for, a group or an institution."""
 
     name: str
     role: str | None = None
     country: str | None = None
+    kind: str = "person"  # person, office, group or institution (search.fields.SPEAKER_KINDS)
 
 
 @dataclass

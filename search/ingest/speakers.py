@@ -70,6 +70,7 @@ class SpeakerRegistry:
         self._learned: dict[tuple[str, str | None, int | None], str] = {}
         self._offices: dict[str, list[tuple[Role, str]]] = {}  # office -> (role, holder)
         self._held: dict[str, list[Role]] = {}  # holder -> roles the records' posts give
+        self._countries: dict[str, bool] = {}  # country names known, and names looked up
         for person in people or []:
             self.add_person(person)
 
@@ -105,6 +106,8 @@ class SpeakerRegistry:
             self._by_words.setdefault(tuple(sorted(fold_words(alias))), person.name)
         for role in person.roles:
             role.country = role.country or person.country
+            if role.country:
+                self._countries[role.country] = True
             self._offices.setdefault(office_key(role.title), []).append((role, person.name))
         words = name_words(person.name)
         if words:
@@ -117,6 +120,8 @@ class SpeakerRegistry:
                  for country, spans in _role_years(person).items()]
         self._learned = learn(records, known, prefer).names
         for record in records:
+            if record.country:
+                self._countries[record.country] = True
             name = self._learned.get((record_key(record.raw), record.place, record.year))
             if record.post and record.year and name:
                 role = Role(record.post, record.country, date(record.year, 1, 1), date(record.year, 12, 31))
@@ -130,6 +135,14 @@ class SpeakerRegistry:
         if role is None and first is not None:
             role = next((held for held in self._held.get(name, []) if held.covers(first, last)), None)
         return role
+
+    def is_country(self, text: str) -> bool:
+        """Whether a name is one of the countries the records and speakers.yaml name."""
+        found = self._countries.get(text)
+        if found is None:
+            found = self._countries[text] = any(
+                same_country(text, country) for country, known in list(self._countries.items()) if known)
+        return found
 
     def holder(self, role: RoleMention, country: str | None, first: date | None,
                last: date | None = None) -> str | None:

@@ -16,6 +16,7 @@ from search.ingest.document import Document, Speaker
 from search.ingest.quotes import Quote, extract_quotes
 from search.ingest.offices import parse_role
 from search.ingest.people import Record
+from search.ingest.sources import institution_name, source_kind
 from search.ingest.speakers import SpeakerRegistry
 
 QuoteExtractor = Callable[[Document, SpeakerRegistry], list]
@@ -44,15 +45,19 @@ def speaker_records(doc: Document) -> list[Record]:
             for s in doc.speakers]
 
 
-def quote_speaker(raw: str, doc: Document, registry: SpeakerRegistry) -> str:
-    """A quote's speaker as the facet shows it. An office (``the Foreign Minister of the Soviet
-    Union``, ``our President``) is the person who held it for that country on the document's
-    date, if the registry knows exactly one; else it stays the office as written, never made
-    to look like a name."""
+def quote_speaker(raw: str, doc: Document, registry: SpeakerRegistry) -> Speaker:
+    """A quote's speaker, settled. An office (``the Foreign Minister of the Soviet Union``,
+    ``our President``) is the person who held it for that country on the document's date, if
+    the registry knows exactly one; else it stays the office as written, never made to look
+    like a name. Groups and institutions keep their own kind (search.ingest.sources)."""
     role = parse_role(raw)
-    if role is None:
-        return registry.canonical(raw)
-    return registry.holder(role, doc.country, *doc.period) or raw
+    held = registry.holder(role, doc.country, *doc.period) if role is not None else None
+    if held is not None:
+        return describe(held, doc, registry)
+    kind = "person" if registry.known(raw) else source_kind(raw, registry.is_country)
+    if kind == "person":
+        return describe(registry.canonical(raw), doc, registry)
+    return Speaker(institution_name(raw) if kind == "institution" else raw, kind=kind)
 
 
 def describe(name: str, doc: Document, registry: SpeakerRegistry) -> Speaker:
@@ -129,12 +134,12 @@ def prepare(doc: Document, registry: SpeakerRegistry, quotes: QuoteExtractor | N
     speech keeps its own speaker: quoting Truman does not make it his).
     """
     quote_list = quotes(doc, registry) if quotes else []
-    names = [quote_speaker(q.speaker, doc, registry) if q.speaker else None for q in quote_list]
-    quoted = [Speaker(name) for name in names if name and registry.known(name)]
+    credited = [quote_speaker(q.speaker, doc, registry) if q.speaker else None for q in quote_list]
+    quoted = [Speaker(s.name) for s in credited if s and s.kind == "person" and registry.known(s.name)]
     speakers = resolve_speakers(doc.speakers or quoted, doc, registry)
     own = {s.name: s for s in speakers}  # a speech's speaker, with the record's role and country
-    settled = [(quote, name, (own.get(name) or describe(name, doc, registry)) if name else None)
-               for quote, name in zip(quote_list, names)]
+    settled = [(quote, speaker and speaker.name, speaker and own.get(speaker.name, speaker))
+               for quote, speaker in zip(quote_list, credited)]
     paragraph_of = _paragraph_of(doc)
     in_paragraph: list[list[Quote]] = [[] for _ in doc.paragraphs]
     for quote in quote_list:

@@ -8,13 +8,16 @@ unit and are added by the service.
 
 from __future__ import annotations
 
-from search.fields import KINDS
+from search.fields import KINDS, SPEAKER_KINDS
 from search.service.highlight import Highlighter
 
 _STR_OR_NULL = {"type": ["string", "null"]}
 SPEAKER_SCHEMA = {"type": "object", "required": ["name"],
                   "properties": {"name": {"type": "string"}, "role": _STR_OR_NULL,
-                                 "country": _STR_OR_NULL}}
+                                 "country": _STR_OR_NULL,
+                                 "kind": {"type": "string", "enum": list(SPEAKER_KINDS),
+                                          "description": "person; office (no one could be named "
+                                                         "for it); group; institution"}}}
 
 # Fields every hit has, in the order exports list them, with their JSON schema.
 FIELDS: dict[str, dict] = {
