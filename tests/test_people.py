@@ -138,6 +138,8 @@ def app(tmp_path_factory):
          "text": speech.format("The year has been one of trial.")},
         {"id": "sun-1962", "type": "speech", "year": 1962, "country": "Union of Soviet Socialist Republics",
          "country_code": "SUN", "speaker": "Mir. GROMYKO", "text": "Peace must be defended everywhere."},
+        {"id": "sun-1957", "type": "speech", "year": 1957, "country": "Union of Soviet Socialist Republics",
+         "country_code": "SUN", "speaker": "Mr. GROMYKO", "text": "The Soviet Union proposes a ban."},
         {"id": "jpn-2022", "type": "speech", "year": 2022, "country": "Japan", "country_code": "JPN",
          "speaker": "Hayashi Yoshimasa", "text": "Japan stands for a free and open order."},
         {"id": "fra-1950", "type": "speech", "year": 1950, "country": "France", "country_code": "FRA",
@@ -223,3 +225,23 @@ def test_what_a_quoted_speaker_is_not(name, kind):
     from search.ingest.sources import source_kind
 
     assert source_kind(name, lambda text: False) == kind
+
+
+def test_a_name_in_running_text_is_the_one_person_of_the_records_near_its_date():
+    registry = SpeakerRegistry()
+    registry.learn([Record("Mr. KHRUSHCHEV", "Union of Soviet Socialist Republics", 1960, code="SUN"),
+                    Record("Mr. SMITH", "Canada", 1960), Record("Mr. Smith", "Ireland", 1961)])
+    assert registry.mentioned("Krushchev", 1961) == registry.mentioned("Khrushchov", 1963) == "Khrushchev"
+    assert registry.mentioned("Krushchev", 1995) == "Krushchev"  # too far from any record
+    assert registry.mentioned("Smith", 1960) == "Smith"  # short, and two people
+    # the records never wrote his given name: a Khrushchev with one is not taken for him
+    assert registry.mentioned("Sergei Khrushchev", 1961) == "Sergei Khrushchev"
+    registry.learn([Record("Mr. Andrei A. Gromyko", "Union of Soviet Socialist Republics", 1960, code="SUN")])
+    assert registry.mentioned("Andrei Gromyko", 1962) == "Andrei A Gromyko"
+    assert registry.mentioned("Pope Francis", 2020) == "Francis"
+
+
+def test_a_year_only_speech_gets_the_role_held_that_year(app):
+    doc = app.test_client().get("/api/documents/sun-1957").get_json()
+    assert doc["speakers"] == [{"name": "Andrei Gromyko", "role": "Minister for Foreign Affairs",
+                                "country": "Union of Soviet Socialist Republics", "kind": "person"}]

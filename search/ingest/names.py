@@ -48,6 +48,7 @@ HONORIFICS = {
     "gen", "ambassador", "dato", "datuk", "tan", "sri", "dato'", "u", "daw", "baron",
     "baroness", "count", "countess", "chief", "reverend", "rev", "father", "brother",
     "colonel", "col", "major", "captain", "capt", "marshal", "field", "admiral",
+    "holiness", "pope", "counsellor", "comrade",
 }
 
 # Honorifics only when they open a name, since they are also names or words:

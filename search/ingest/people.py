@@ -36,6 +36,7 @@ BARE_YEARS = 8    # a bare family name joins a person seen within this many year
 SLIP_YEARS = 3    # a slipped letter is believed only between records this close in time
 MIN_SLIP = 5      # letters: shorter names are never taken for a slip of another
 MIN_SKELETON = 4  # consonants: Traore and Toure (both ``tr``) are two names
+MIN_FOUND = 6     # letters: a shorter bare name in running text (Davis, Smith) finds nobody
 _VOWELS = re.compile(r"(?<=.)[aeiouy]")
 _DOUBLE = re.compile(r"(.)\1+")
 
@@ -91,6 +92,24 @@ class Learned:
 
     names: dict[tuple[str, str | None, int | None], str]
     people: list[list[Spelling]]   # each person's spellings, for reports and measurement
+    _surnames: dict[str, list[tuple[str, Spelling]]] = field(default_factory=dict)
+
+    def find(self, raw: str, year: int | None) -> str | None:
+        """The one person a name in running text (``Krushchev``, ``Nikita Khrushchev``) is,
+        among the records' people: family names agree (a slip allowed), given names do not
+        disagree (a given name the records never wrote is not taken on trust: Sergei is not
+        Nikita Khrushchev), and the records are within ``BARE_YEARS`` of ``year``. A bare family name
+        needs ``MIN_FOUND`` letters; none or several such people: None, the name stays as
+        written. Nobody is found for a text with no date."""
+        words = fold_words(raw)
+        if not words or year is None or len(words) == 1 and len(words[0]) < MIN_FOUND:
+            return None
+        mention = Spelling(words, None, years=[year])
+        found = {name for key in _block_keys(mention.surname) for name, spelling in self._surnames.get(key, [])
+                 if _surname_match(spelling.surname, mention.surname, exact=False) and
+                 spelling.distance([year]) <= BARE_YEARS and _given_agree(spelling, mention) and
+                 (spelling.given or not mention.given)}
+        return found.pop() if len(found) == 1 else None
 
 
 def fold_words(raw: str) -> tuple[str, ...]:
@@ -126,7 +145,13 @@ def learn(records: Iterable[Record], known: Iterable[tuple[str, str | None, list
         for spelling in person:
             for year in spelling.years or [None]:
                 table[(" ".join(spelling.words), spelling.place, year)] = name
-    return Learned(table, [p for p in people if any(s.years for s in p)])
+    surnames: dict[str, list[tuple[str, Spelling]]] = defaultdict(list)
+    for person, name in zip(people, names):
+        for spelling in person:
+            if spelling.years:
+                for key in _block_keys(spelling.surname):
+                    surnames[key].append((name, spelling))
+    return Learned(table, [p for p in people if any(s.years for s in p)], dict(surnames))
 
 
 def same_country(a: str | None, b: str | None) -> bool:

@@ -21,7 +21,7 @@ import yaml
 from search.config import ConfigError
 from search.ingest.names import display_form, name_key, name_words
 from search.ingest.offices import RoleMention, office_key
-from search.ingest.people import Record, fold_words, learn, record_key, same_country
+from search.ingest.people import Learned, Record, fold_words, learn, record_key, same_country
 
 @dataclass
 class Role:
@@ -68,6 +68,7 @@ class SpeakerRegistry:
         self._by_words: dict[tuple[str, ...], str] = {}  # a known name's words in any order
         self._surnames: dict[str, set[str]] = {}
         self._learned: dict[tuple[str, str | None, int | None], str] = {}
+        self._people: Learned | None = None
         self._offices: dict[str, list[tuple[Role, str]]] = {}  # office -> (role, holder)
         self._held: dict[str, list[Role]] = {}  # holder -> roles the records' posts give
         self._countries: dict[str, bool] = {}  # country names known, and names looked up
@@ -118,7 +119,8 @@ class SpeakerRegistry:
         in ``prefer`` (the live index's facet values) stay where they still name a person."""
         known = [(person.name, country, spans) for person in self.people.values()
                  for country, spans in _role_years(person).items()]
-        self._learned = learn(records, known, prefer).names
+        self._people = learn(records, known, prefer)
+        self._learned = self._people.names
         for record in records:
             if record.country:
                 self._countries[record.country] = True
@@ -169,6 +171,16 @@ class SpeakerRegistry:
         if known is None:
             known = self._by_key[key] = display_form(raw)
         return known
+
+    def mentioned(self, raw: str, year: int | None) -> str | None:
+        """The facet value for a person named in running text in ``year``: a known person,
+        else the one person of the records it can be (``Krushchev`` in a 1961 speech is the
+        Khrushchev who spoke in 1960), else its own canonical form."""
+        if self.known(raw) is None and self._people is not None:
+            found = self._people.find(raw, year)
+            if found is not None:
+                return found
+        return self.canonical(raw)
 
     def known(self, raw: str) -> Person | None:
         """A person from speakers.yaml by full name, alias (words in any order) or unambiguous

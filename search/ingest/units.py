@@ -56,7 +56,7 @@ def quote_speaker(raw: str, doc: Document, registry: SpeakerRegistry) -> Speaker
         return describe(held, doc, registry)
     kind = "person" if registry.known(raw) else source_kind(raw, registry.is_country)
     if kind == "person":
-        return describe(registry.canonical(raw), doc, registry)
+        return describe(registry.mentioned(raw, doc.year), doc, registry)
     return Speaker(institution_name(raw) if kind == "institution" else raw, kind=kind)
 
 
