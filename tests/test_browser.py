@@ -392,3 +392,16 @@ def test_citation_links_ignore_the_host_header(base):
         html = response.read().decode()
     assert "evil.example" not in html
     assert f"Permalink: {PUBLIC}/documents/" in html
+
+
+def test_institutions_have_a_facet_and_say_what_they_are(watched, base):
+    page = watched.page
+    page.goto(f"{base}/?unit=quotes")
+    first = page.locator("#institution-values a").first
+    name = first.locator(".value").inner_text()
+    first.click()
+    chosen = args(page.url)["institution"]
+    assert chosen == [name]
+    notes = page.locator(".attribution .speaker-kind")
+    assert notes.count() >= 1 and set(notes.all_inner_texts()) == {"(institution)"}
+    assert chosen[0] not in page.locator("#facet-speaker").inner_text()
