@@ -14,6 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import clean_files
 
 from search.engine.interface import BuildInProgress, Holdings, IndexMissing, Limits, SegmentStats
+from search.engine.whoosh import mapped
 from search.engine.whoosh.holdings import read_holdings, segment_stats
 from search.engine.whoosh.schema import INDEX_FORMAT, build_schema
 from search.engine.whoosh.scoring import FastBM25F
@@ -41,6 +42,7 @@ class WhooshEngine:
         self._lock = threading.Lock()
         self._live: WhooshSnapshot | None = None
         self._checked = 0.0
+        mapped.install()
 
     # -- reading -------------------------------------------------------------
 
