@@ -27,6 +27,13 @@ from whoosh import query as wq
 from search.fields import SEPARATOR
 
 
+Test = Callable[[int], int]  # a filter's test of a unit number: truthy when it passes
+
+# Bytes of filter maps a searcher keeps (one byte per unit each): the cache holds as many
+# as fit, so a long-lived worker's memory does not grow with the filters people choose.
+ALLOWED_BUDGET = 64 * 2**20
+
+
 class FacetColumns:
     """Column arrays of one searcher: facet value sets, years and dates by document number."""
 
@@ -34,7 +41,8 @@ class FacetColumns:
         self.searcher = searcher
         self._values: dict[str, tuple[array, list[tuple[str, ...]]]] = {}
         self._numbers: dict[str, array] = {}
-        self.allowed = lru_cache(maxsize=256)(self._allowed)
+        kept = max(8, ALLOWED_BUDGET // max(1, searcher.doc_count_all()))
+        self.allowed = lru_cache(maxsize=kept)(self._allowed)
 
     def value_sets(self, name: str) -> tuple[array, list[tuple[str, ...]]]:
         """Per document a value-set id, and the value sets themselves (id 0: no value)."""
@@ -74,15 +82,20 @@ class FacetColumns:
             else:
                 yield from repeat(missing, reader.doc_count_all())
 
-    def _allowed(self, name: str, values: tuple[str, ...]) -> frozenset[int]:
-        terms = [wq.Term(name, v) for v in values]
-        return frozenset(self.searcher.docs_for_query(wq.Or(terms)))
+    def _allowed(self, name: str, values: tuple[str, ...]) -> bytes:
+        """One byte per unit, 1 where it holds one of ``values``: a test as cheap as a set's
+        (``bytes.__getitem__``, in C) at a size known in advance (a set of a broad filter's
+        units took 30 MB), so the cache is bounded in bytes."""
+        marks = bytearray(self.searcher.doc_count_all())
+        for doc in self.searcher.docs_for_query(wq.Or([wq.Term(name, v) for v in values])):
+            marks[doc] = 1
+        return bytes(marks)
 
     def filter_tests(self, filters: dict[str, list[str]], start: int = 0, end: int = 0
-                     ) -> dict[str, Callable[[int], bool]]:
+                     ) -> dict[str, Test]:
         """One membership test per active filter; the date range counts as the ``year`` filter."""
-        tests: dict[str, Callable[[int], bool]] = {
-            name: self.allowed(name, tuple(sorted(values))).__contains__
+        tests: dict[str, Test] = {
+            name: self.allowed(name, tuple(sorted(values))).__getitem__
             for name, values in filters.items() if values}
         if start or end:
             days, end = self.days(), end or 999999999999
@@ -102,7 +115,7 @@ class FacetColumns:
         return counts
 
 
-def apply_filters(docs: list[int], tests: dict[str, Callable[[int], bool]]
+def apply_filters(docs: list[int], tests: dict[str, Test]
                   ) -> tuple[list[int], dict[str, list[int]]]:
     """Docs passing every filter, and for each filtered facet the docs passing all the others."""
     if not tests:

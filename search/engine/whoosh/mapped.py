@@ -46,7 +46,9 @@ class MappedReader(io.RawIOBase):
         return self._pos
 
     def read(self, size: int | None = -1) -> bytes:
-        start = min(self._pos, len(self._view))
+        start = self._pos
+        if start >= len(self._view):
+            return b""  # at or past the end (a seek may go past it): nothing, and stay there
         end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
         self._pos = end
         return self._view[start:end].tobytes()
