@@ -107,8 +107,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(config_path: Path) -> Iterator[str]:
-    """A gunicorn server (2 workers) over the config's index; yields its base URL."""
+def gunicorn(config_path: Path) -> Iterator[tuple[str, int]]:
+    """A gunicorn server (2 workers) over the config's index; yields its base URL and PID."""
     port = free_port()
     env = dict(os.environ, DIPSEARCH_CONFIG=str(config_path))
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
@@ -125,10 +125,23 @@ def gunicorn(config_path: Path) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def worker_memory(master: int) -> list[tuple[int, int, int]]:
+    """(pid, RSS MiB, private MiB) of each worker of a gunicorn master: private is
+    Private_Clean + Private_Dirty of /proc/PID/smaps_rollup (pages no other process maps)."""
+    rows = []
+    for pid in map(int, Path(f"/proc/{master}/task/{master}/children").read_text().split()):
+        fields = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            key, value = line.split(":", 1)
+            fields[key] = int(value.split()[0]) // 1024
+        rows.append((pid, fields["Rss"], fields["Private_Clean"] + fields["Private_Dirty"]))
+    return rows
 
 
 def http_calls(base: str, cases, names) -> dict[str, Callable]:
@@ -238,14 +251,20 @@ def main() -> None:
     if not (args.plain_dir / "_MAIN_1.toc").exists() and not list(args.plain_dir.glob("*.toc")):
         print(f"building the plain index in {args.plain_dir} ...", file=sys.stderr)
         build_plain(args.plain_dir)
+    # plain Whoosh opens first: ours makes Whoosh read segments in place (engine/whoosh/mapped.py)
+    # for every index opened after it, and the plain peer is Whoosh as shipped
+    plain_run = plain_calls(args.plain_dir, cases)
     calls = {"ours, in-process": ours_calls(args.config, cases, names)}
     queries = [q for q, _ in cases]
+    memory = []
     with ExitStack() as stack:
         if not args.skip_http:
-            base = stack.enter_context(gunicorn(args.config))
+            base, master = stack.enter_context(gunicorn(args.config))
             calls["ours, HTTP (gunicorn, 2 workers)"] = http_calls(base, cases, names)
-        calls["plain Whoosh, in-process"] = plain_calls(args.plain_dir, cases)
+        calls["plain Whoosh, in-process"] = plain_run
         runs = measure(calls, queries, args.repeat)
+        if not args.skip_http:
+            memory = worker_memory(master)
     plain = summary(runs["plain Whoosh, in-process"])
     phrases = [q for q, _ in cases if q.startswith('"')]
     print(f"\n{len(cases)} queries ({len(phrases)} phrases), median of {args.repeat} runs each, "
@@ -257,7 +276,10 @@ def main() -> None:
         phrase = statistics.median(times[q] for q in phrases)
         print(f"| {name} | {p50:.1f} | {p95:.1f} | {top:.0f} | {phrase:.1f} | "
               f"{p50 / plain[0]:.2f} | {p95 / plain[1]:.2f} |")
-    print("\nslowest of ours in-process:")
+    for pid, rss, private in memory:
+        print(f"\ngunicorn worker {pid} after the runs: RSS {rss} MiB, private {private} MiB "
+              f"(Private_Clean + Private_Dirty)", end="")
+    print("\n\nslowest of ours in-process:")
     ours = runs["ours, in-process"]
     for query in sorted(ours, key=ours.get, reverse=True)[:5]:
         print(f"  {ours[query]:7.1f} ms  {query}")
