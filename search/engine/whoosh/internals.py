@@ -111,6 +111,9 @@ SEGWRITER | _added | instance | __init__ | writer | whether the main writer hold
 SEGWRITER | _lk | parameter | __init__ | writer | _lk=False: worker writers skip the index lock (the build lock holds)
 # query expansion
 whoosh.query.terms.MultiTerm | _btexts | method | - | parsing | a wildcard/prefix/fuzzy/regex query's expansions, counted lazily
+# segment parts read in place (mapped.py replaces BufferFile.__init__, setting what it set)
+whoosh.filedb.structfile.BufferFile | _buf | instance | __init__ | mapped | the part's memoryview, which get() slices
+whoosh.filedb.structfile.BufferFile | _name | instance | __init__ | mapped | the part's name, which subset() passes on
 # cleaning up after a failed build
 whoosh.index.FileIndex | _segments | method | - | engine | the latest TOC's segments: files of others are a failed build's
 """

@@ -80,8 +80,8 @@ class MappedReader(io.RawIOBase):
 
 def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
     """``BufferFile.__init__`` with the buffer read in place (see the module doc)."""
-    self._buf = buf
-    self._name = name
+    self._buf = buf  # Whoosh 2.7.5 private: BufferFile._buf (get() slices it)
+    self._name = name  # Whoosh 2.7.5 private: BufferFile._name (subset() passes it on)
     self.file = MappedReader(memoryview(buf))
     self.onclose = onclose
     self.is_real = False
