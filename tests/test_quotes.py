@@ -682,3 +682,17 @@ def test_no_ungdc_quote_is_credited_to_a_text(registry):
         own = registry.canonical(record["speaker"]) if record.get("speaker") else None
         for quote in extract_quotes(record["text"], registry, document_speaker=own):
             assert not (quote.speaker and cited.search(quote.speaker)), (record["id"], quote.to_dict())
+
+
+@pytest.mark.parametrize("text", [
+    "Rest assured that the United Nations has our fullest commitment. We will not rest until it is done.",
+    "Even if the community rises to the challenge and confirms that faith is not enough, we must act. "
+    "Peace is even more urgent now.",
+])
+def test_a_common_word_opening_a_sentence_is_no_speaker(text):
+    assert all(q.speaker not in ("Rest", "Even") for q in extract_quotes(text, document_speaker="Jane Doe"))
+
+
+def test_a_name_said_once_at_a_sentence_start_still_speaks():
+    quotes = extract_quotes("Aristotle said that man is by nature a political animal.", document_speaker="Jane Doe")
+    assert [q.speaker for q in quotes] == ["Aristotle"]

@@ -64,6 +64,9 @@ class Resolver:
             self.history.append((mention.start, mention.text, "text", mention.gender))
             return None
         elif kind == "person":
+            if not self._plausible(mention) and self._occurrences(
+                    "lower", mention.text.lower(), lambda w: [(s, w) for s in _whole_words(self.text, w)]):
+                return None  # "Rest assured that", "Even if ... confirms that": a word, not a name
             name = self.person(mention.name, mention.start)
         elif kind == "role":
             name = self._role(mention)
