@@ -71,7 +71,8 @@ class SpeakerRegistry:
         self._people: Learned | None = None
         self._offices: dict[str, list[tuple[Role, str]]] = {}  # office -> (role, holder)
         self._held: dict[str, list[Role]] = {}  # holder -> roles the records' posts give
-        self._countries: dict[str, bool] = {}  # country names known, and names looked up
+        self._countries: set[str] = set()  # country names the records and speakers.yaml give
+        self._country_of: dict[str, bool] = {}  # names looked up: is_country's answers
         for person in people or []:
             self.add_person(person)
 
@@ -108,27 +109,30 @@ class SpeakerRegistry:
         for role in person.roles:
             role.country = role.country or person.country
             if role.country:
-                self._countries[role.country] = True
+                self._countries.add(role.country)
             self._offices.setdefault(office_key(role.title), []).append((role, person.name))
         words = name_words(person.name)
         if words:
             self._surnames.setdefault(name_key(words[-1]), set()).add(person.name)
 
-    def learn(self, records: list[Record], prefer: list[str] = ()) -> None:
+    def learn(self, records: list[Record], prefer: list[str] = ()) -> Learned:
         """Join the spellings of each person the records name (search.ingest.people); names
-        in ``prefer`` (the live index's facet values) stay where they still name a person."""
+        in ``prefer`` (the live index's facet values) stay where they still name a person.
+        Returns what was learned (bench/people_bench.py samples its joins)."""
         known = [(person.name, country, spans) for person in self.people.values()
                  for country, spans in _role_years(person).items()]
         self._people = learn(records, known, prefer)
         self._learned = self._people.names
+        self._country_of.clear()
         for record in records:
             if record.country:
-                self._countries[record.country] = True
+                self._countries.add(record.country)
             name = self._learned.get((record_key(record.raw), record.place, record.year))
             if record.post and record.year and name:
                 role = Role(record.post, record.country, date(record.year, 1, 1), date(record.year, 12, 31))
                 self._offices.setdefault(office_key(record.post), []).append((role, name))
                 self._held.setdefault(name, []).append(role)
+        return self._people
 
     def role_on(self, name: str, first: date | None, last: date | None = None) -> Role | None:
         """The role a person held in a period: from speakers.yaml, else from the records' posts."""
@@ -140,10 +144,9 @@ class SpeakerRegistry:
 
     def is_country(self, text: str) -> bool:
         """Whether a name is one of the countries the records and speakers.yaml name."""
-        found = self._countries.get(text)
+        found = self._country_of.get(text)
         if found is None:
-            found = self._countries[text] = any(
-                same_country(text, country) for country, known in list(self._countries.items()) if known)
+            found = self._country_of[text] = any(same_country(text, c) for c in self._countries)
         return found
 
     def holder(self, role: RoleMention, country: str | None, first: date | None,

@@ -26,7 +26,8 @@ def resolve_speakers(raw: list[Speaker], doc: Document, registry: SpeakerRegistr
     """Canonical names, once each, with role and country from speakers.yaml when missing."""
     resolved: dict[str, Speaker] = {}
     for speaker in raw:
-        name = registry.canonical(speaker.name, *_record_of(doc))
+        record = speaker_record(speaker, doc)
+        name = registry.canonical(speaker.name, record.place, record.year)
         if name and name not in resolved:
             known = describe(name, doc, registry)
             resolved[name] = Speaker(name, speaker.role or known.role,
@@ -34,15 +35,15 @@ def resolve_speakers(raw: list[Speaker], doc: Document, registry: SpeakerRegistr
     return list(resolved.values())
 
 
-def _record_of(doc: Document) -> tuple[str | None, int | None]:
-    """Where and when a document's own speakers spoke, as ``SpeakerRegistry.learn`` read them."""
-    return doc.country_code or doc.country, doc.year
+def speaker_record(speaker: Speaker, doc: Document) -> Record:
+    """What a document's metadata says of one of its speakers: what ``SpeakerRegistry.learn``
+    reads, and where and when ``canonical`` looks the speaker up."""
+    return Record(speaker.name, speaker.country or doc.country, doc.year, speaker.role, doc.country_code)
 
 
 def speaker_records(doc: Document) -> list[Record]:
-    """What a document's metadata says of its speakers, for ``SpeakerRegistry.learn``."""
-    return [Record(s.name, s.country or doc.country, doc.year, s.role, doc.country_code)
-            for s in doc.speakers]
+    """The records of a document's own speakers, for ``SpeakerRegistry.learn``."""
+    return [speaker_record(s, doc) for s in doc.speakers]
 
 
 def quote_speaker(raw: str, doc: Document, registry: SpeakerRegistry) -> Speaker:
@@ -50,13 +51,13 @@ def quote_speaker(raw: str, doc: Document, registry: SpeakerRegistry) -> Speaker
     ``our President``) is the person who held it for that country on the document's date, if
     the registry knows exactly one; else it stays the office as written, never made to look
     like a name. Groups and institutions keep their own kind (search.ingest.sources)."""
-    role = parse_role(raw)
-    held = registry.holder(role, doc.country, *doc.period) if role is not None else None
-    if held is not None:
-        return describe(held, doc, registry)
     kind = "person" if registry.known(raw) else source_kind(raw, registry.is_country)
     if kind == "person":
         return describe(registry.mentioned(raw, doc.year), doc, registry)
+    role = parse_role(raw) if kind == "office" else None
+    held = registry.holder(role, doc.country, *doc.period) if role is not None else None
+    if held is not None:
+        return describe(held, doc, registry)
     return Speaker(institution_name(raw) if kind == "institution" else raw, kind=kind)
 
 
@@ -154,5 +155,8 @@ def prepare(doc: Document, registry: SpeakerRegistry, quotes: QuoteExtractor | N
 
 def extract_document_quotes(doc: Document, registry: SpeakerRegistry) -> list:
     """Quotes of a document; a speech's own speaker owns its unattributed words."""
-    own = registry.canonical(doc.speakers[0].name, *_record_of(doc)) if len(doc.speakers) == 1 else None
+    if len(doc.speakers) != 1:
+        return extract_quotes(doc.text, registry)
+    record = speaker_record(doc.speakers[0], doc)
+    own = registry.canonical(record.raw, record.place, record.year)
     return extract_quotes(doc.text, registry, document_speaker=own)
