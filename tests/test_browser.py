@@ -405,3 +405,41 @@ def test_institutions_have_a_facet_and_say_what_they_are(watched, base):
     notes = page.locator(".attribution .speaker-kind")
     assert notes.count() >= 1 and set(notes.all_inner_texts()) == {"(institution)"}
     assert chosen[0] not in page.locator("#facet-speaker").inner_text()
+
+
+def test_verify_a_pasted_quote_diff_and_citation(watched, base):
+    page = watched.page
+    page.goto(f"{base}/verify")
+    page.fill("#paste", "\u201cThe Soviet Union stands for a world free of nuclear weapons.\u201d "
+                        "\u2014 Shevardnadze, 1986")
+    page.click("form.verify-form button[type=submit]")
+    assert page.locator(".verdict h2").inner_text() == "Found with differences"
+    changed = page.locator(".source-match .diff .changed").first
+    assert changed.locator("del").inner_text() == "free of"
+    assert changed.locator("ins").inner_text() == "without"
+    assert "name agrees" in page.locator(".hint-note").inner_text()
+    shoot(page, "verify-differences.png")
+    page.locator(".source-match button.copy-citation").first.click()
+    page.locator(".copy-status", has_text="Copied").first.wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "Shevardnadze" in copied and "The Soviet Union stands for a world without nuclear " \
+                                       "weapons" in copied
+    assert f"Permalink: {PUBLIC}/documents/UNGDC-SUN-41-1986#p0" in copied
+    page.fill("#paste", "The Soviet Union stands for a world without nuclear weapons.")
+    page.click("form.verify-form button[type=submit]")
+    assert page.locator(".verdict h2").inner_text() == "Found verbatim"
+    assert "First said by" in page.locator(".first-said").inner_text()
+
+
+def test_concordance_sorts_by_the_word_before(watched, base):
+    page = watched.page
+    page.goto(f"{base}/concordance?q={quote(chr(34) + RBO + chr(34))}")
+    rows = page.locator("table.kwic tbody tr")
+    assert rows.count() > 20
+    assert all(m == RBO for m in page.locator("table.kwic td.match").all_inner_texts())
+    page.click("nav.sort a:has-text('Word before')")
+    page.wait_for_url("**sort=left**")
+    befores = [t.split()[-1].casefold() for t in page.locator("table.kwic td.left").all_inner_texts()
+               if t.split()]
+    assert befores == sorted(befores)
+    shoot(page, "concordance.png")

@@ -200,6 +200,15 @@ def test_tokens_point_into_the_text(written):
     assert any(t.stopped for t in tokens)
 
 
+def test_frequencies_count_units_of_a_kind_holding_a_term(written):
+    live = written.live()
+    term = {t.text: t for t in live.tokens("disarmament peaceful zebra")}
+    counts = live.frequencies(list(term), "passage")
+    # one paragraph of each speech has disarmament; peace/peaceful (one stem) in three
+    assert counts == {term_text: n for term_text, n in zip(term, (3, 3, 0))}
+    assert live.frequencies(list(term), "document")[next(iter(term))] == 3
+
+
 def test_query_words(written):
     live = written.live()
     words = live.query_words('disarmament "outer space"', "document")

@@ -54,6 +54,10 @@ def test_slots_are_taken_once_and_given_back(tmp_path):
     ("/api/search", {"q": ["x"], "facet_size": ["1000"]}, True),
     ("/", {"q": ["nucl*"]}, True),
     ("/api/documents/x", {"q": ["nucl*"]}, False),
+    ("/api/concordance", {"q": ['"cold war"']}, False),
+    ("/concordance", {"q": ['"cold war"'], "sort": ["-date"]}, False),
+    ("/concordance", {"q": ['"cold war"'], "sort": ["left"]}, True),
+    ("/api/concordance", {"q": ['"cold war"'], "format": ["csv"]}, True),
 ])
 def test_what_is_expensive(path, args, expensive):
     assert is_expensive(path, args) is expensive

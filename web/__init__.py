@@ -23,6 +23,7 @@ def create_app(config: Config) -> Flask:
 
     from .admin import init_admin
     from .api import api, http_error
+    from .checking import checking
     from .health import health
     from .pages import pages, render_error
     from .security import init_security
@@ -30,6 +31,7 @@ def create_app(config: Config) -> Flask:
     init_security(app)
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(checking)
     app.register_blueprint(health)
     init_admin(app)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from typing import Iterator
 from urllib.parse import urlencode
 
@@ -26,6 +27,7 @@ from search.service import (MAX_RESULT_WINDOW, IndexMissing, RequestError, Searc
 from search.service import citing
 from search.service.hits import EXPORT_COLUMNS
 from search.service.request import int_param
+from search.service.usage import CONCORDANCE_SORTS, DEFAULT_WIDTH, MAX_WIDTH, SORT_CAP
 
 from .openapi import openapi_document
 
@@ -234,6 +236,91 @@ def _cell(value) -> str:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+@api.route("/verify", methods=["GET", "POST"])
+def verify() -> Response:
+    """Is a pasted quote real, who said it, when, in which words, and who said it first.
+
+    ``q``: in the query string, a form field, a JSON body ``{"q": ...}`` or a plain-text body
+    (``Content-Type: text/plain``, UTF-8); facet filters narrow where its source is looked for.
+    """
+    return jsonify(service().verify(verify_args()))
+
+
+def verify_args() -> dict[str, list[str]]:
+    """The request's parameters, with ``q`` from the body of a POST in any of its forms."""
+    args = request.args.to_dict(flat=False)
+    if request.method != "POST":
+        return args
+    if request.mimetype == "application/json":
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("q"), str):
+            raise RequestError("bad_body", 'the body must be a JSON object {"q": "the quote"} '
+                                           "in UTF-8", "q")
+        return dict(args, q=[body["q"]])
+    if request.mimetype == "text/plain":
+        try:
+            return dict(args, q=[request.get_data().decode("utf-8")])
+        except UnicodeDecodeError:
+            raise RequestError("not_text", "the body is not UTF-8 text", "q") from None
+    return dict(args, **{k: v for k, v in request.form.to_dict(flat=False).items()})
+
+
+@api.get("/phrase")
+def phrase() -> Response:
+    """A phrase's first use, uses per year, and who used it most (paragraphs, not documents)."""
+    return jsonify(service().phrase_history(search_request()))
+
+
+@api.get("/concordance")
+def concordance() -> Response:
+    """Every occurrence of a word or phrase in context, one line each (``format=csv``: all
+    the lines of this order, up to the sort cap, as CSV)."""
+    req, width, order = concordance_request()
+    fmt = request.args.get("format", "json").strip() or "json"
+    if fmt not in ("json", "csv"):
+        return error(400, "bad_format", f"format must be json or csv (got {fmt!r})", "format")
+    if fmt == "json":
+        return jsonify(service().concordance(req, width, order))
+    answer = service().concordance(replace(req, page=1, per_page=CONCORDANCE_CSV_ROWS),
+                                   width, order)
+    response = Response(_concordance_csv(answer), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="dipsearch-concordance.csv"'
+    response.headers["X-Export-Complete"] = "false" if answer["more"] else "true"
+    return response
+
+
+CONCORDANCE_PAGE = 50  # lines a page, unless per_page says otherwise
+# A concordance as CSV: at most this many lines (the sort cap of search.service.usage).
+CONCORDANCE_CSV_ROWS = SORT_CAP
+CONCORDANCE_COLUMNS = ("date", "speaker", "country", "left", "match", "right", "title", "id",
+                       "permalink")
+
+
+def concordance_request() -> tuple[SearchRequest, int, str]:
+    """A concordance's search, its width in words and its order, validated."""
+    args = request.args.to_dict(flat=False)
+    order = (args.pop("sort", None) or ["date"])[-1].strip() or "date"
+    if order not in CONCORDANCE_SORTS:
+        raise RequestError("unknown_sort", f"sort must be one of {', '.join(CONCORDANCE_SORTS)}"
+                                           f" (got {order!r})", "sort")
+    width = int_param(request.args.get("width", "").strip(), "width", DEFAULT_WIDTH, 1, MAX_WIDTH)
+    args.setdefault("per_page", [str(CONCORDANCE_PAGE)])
+    return service().parse(args), width, order
+
+
+def _concordance_csv(answer: dict) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CONCORDANCE_COLUMNS)
+    for line in answer["lines"]:
+        writer.writerow([_cell(line.get(c)) for c in CONCORDANCE_COLUMNS])
+    if answer["more"]:
+        writer.writerow([f"# concordance cut: {len(answer['lines'])} of more lines; narrow the "
+                         "search or page through /api/concordance"] +
+                        [""] * (len(CONCORDANCE_COLUMNS) - 1))
+    yield buffer.getvalue()
 
 
 @api.get("/openapi.json")

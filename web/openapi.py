@@ -6,7 +6,10 @@ from search.fields import FACETS, UNITS
 from search.service import MAX_RESULT_WINDOW, Limits
 from search.service import citing
 from search.service.hits import HIT_SCHEMA
+from search.service.pasted import MAX_PASTE_CHARS
 from search.service.request import PHRASES, SORTS, filter_names
+from search.service.usage import CONCORDANCE_SORTS, DEFAULT_WIDTH, MAX_WIDTH, SORT_CAP
+from search.service.verify import VERIFY_SCHEMA
 
 
 def _param(name: str, schema: dict, description: str, *, required: bool = False,
@@ -148,6 +151,7 @@ def _json(schema: dict, description: str) -> dict:
 ERROR_DESCRIPTIONS = {
     400: "a parameter is not valid: error.param names it",
     404: "not found",
+    413: "the request body is larger than server.max_request_bytes",
     414: "the request line is too long (gunicorn refuses request lines over 4094 bytes, "
          "before the app sees them)",
     429: "too many requests from your address: wait Retry-After seconds",
@@ -163,6 +167,54 @@ def _errors(*codes: int) -> dict:
 def _too_long() -> dict:
     """414 comes from gunicorn in front of the app: its body is no JSON error."""
     return {"414": {"description": ERROR_DESCRIPTIONS[414]}}
+
+
+VERIFY = (
+    "Is a pasted quote real, who said it, when, in exactly which words, and who said it first? "
+    "Paste it as found (any quote marks, up to a few hundred words); an attribution such as "
+    "`— Gromyko, 1961` or `(Gromyko, 1961)` is read as a hint, never a filter. The verdict "
+    "rests on a word-by-word alignment with the best source; every difference is in `diff`. "
+    "A match inside reported speech or an outlet's narrative is never a verbatim quotation. "
+    "GET with `q`, or POST `q` as a form field, a JSON object or a text/plain UTF-8 body.")
+PHRASE_HISTORY = (
+    "For a phrase (in quotes) or any query: its first use in the corpus, uses per year, and "
+    "the speakers and countries that used it most. Uses are paragraphs holding the words, "
+    "not documents. The UN General Debate records years only: uses of the first year are "
+    "listed in the index's own order, not by day.")
+CONCORDANCE = (
+    "Keyword in context: one line per occurrence, the match between `left` and `right` "
+    "(`width` words each), with the facets and timeline of the uses. Date orders page through "
+    "every occurrence; other orders sort the first occurrences (`sorted_all` false when there "
+    "are more).")
+HISTORY_SCHEMA = {"type": "object", "required": ["q", "uses", "first", "timeline", "speakers",
+                                                 "countries"]}
+CONCORDANCE_SCHEMA = {
+    "type": "object", "required": ["lines", "uses", "more", "sorted_all", "facets", "timeline"],
+    "properties": {"lines": {"type": "array", "items": {"type": "object", "required": [
+        "id", "doc_id", "date", "speaker", "left", "match", "right", "permalink"]}}}}
+
+
+def _usage_params(search_params: list[dict]) -> list[dict]:
+    """The search parameters a phrase history or concordance takes (no unit, no sort)."""
+    return [p for p in search_params if p["name"] not in ("unit", "sort", "cursor", "highlight")]
+
+
+def _verify_paths() -> dict:
+    paste = {"type": "string", "minLength": 1, "maxLength": MAX_PASTE_CHARS}
+    responses = {"200": _json(VERIFY_SCHEMA, "the verdict"), **_errors(400, 413, 429, 503)}
+    return {
+        "get": {"operationId": "verify", "summary": "Verify a quote", "description": VERIFY,
+                "parameters": [_param("q", paste, "The quote as pasted", required=True)],
+                "responses": {**responses, **_too_long()}},
+        "post": {"operationId": "verifyPost", "summary": "Verify a quote (in the body)",
+                 "description": VERIFY, "requestBody": {"required": True, "content": {
+                     "application/json": {"schema": {"type": "object", "required": ["q"],
+                                                     "properties": {"q": paste}}},
+                     "application/x-www-form-urlencoded": {"schema": {
+                         "type": "object", "required": ["q"], "properties": {"q": paste}}},
+                     "text/plain": {"schema": paste}}},
+                 "responses": responses},
+    }
 
 
 def openapi_document(limits: Limits, facets: tuple[str, ...]) -> dict:
@@ -228,6 +280,28 @@ def openapi_document(limits: Limits, facets: tuple[str, ...]) -> dict:
                                       "content": {"application/x-ndjson": {
                                           "schema": {"type": "string"}}}},
                               **_errors(400, 429, 503), **_too_long()}}},
+            "/api/verify": _verify_paths(),
+            "/api/phrase": {"get": {
+                "operationId": "phraseHistory", "summary": "A phrase's first use and timeline",
+                "description": PHRASE_HISTORY, "parameters": _usage_params(search_params),
+                "responses": {"200": _json(HISTORY_SCHEMA, "the history"),
+                              **_errors(400, 429, 503), **_too_long()}}},
+            "/api/concordance": {"get": {
+                "operationId": "concordance", "summary": "Every use of a word or phrase, in "
+                                                         "context",
+                "description": CONCORDANCE, "parameters": _usage_params(search_params) + [
+                    _param("sort", {"type": "string", "enum": list(CONCORDANCE_SORTS),
+                                    "default": "date"},
+                           "date, -date, speaker, left (the words before), right (after)"),
+                    _param("width", {"type": "integer", "minimum": 1, "maximum": MAX_WIDTH,
+                                     "default": DEFAULT_WIDTH}, "Words either side"),
+                    _param("format", {"type": "string", "enum": ["json", "csv"],
+                                      "default": "json"}, "csv: every line of this order, up "
+                                                          f"to {SORT_CAP}")],
+                "responses": {"200": {"description": "the lines", "content": {
+                    "application/json": {"schema": CONCORDANCE_SCHEMA},
+                    "text/csv": {"schema": {"type": "string"}}}},
+                    **_errors(400, 429, 503), **_too_long()}}},
         },
         "components": {"schemas": {"Error": ERROR, "SearchResponse": SEARCH_RESPONSE}},
     }

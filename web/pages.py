@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from search.fields import FACETS, KINDS
 from search.service.citing import UNKNOWN_SPEAKER, display_date
-from search.service.request import filter_names
+from search.service.request import filter_names, holds_phrase
 from search.service import (MAX_RESULT_WINDOW, IndexMissing, RequestError, SearchRequest,
                             SearchService)
 
@@ -176,8 +176,11 @@ def search_page() -> str:
     if speaker_filter and "speaker" in sidebar:
         result["facets"]["speaker"] = filtered_speakers(req, speaker_filter)
     links = Links(req, extra)
+    told = service().phrase_history(req) if holds_phrase(req.q) and req.page == 1 \
+        and not req.cursor else None
     return render_template(
         "search.html", req=req, result=result, links=links, q=req.q,
+        history=history_view(told),
         hits=[hit_view(h, req) for h in result["hits"]],
         facets=[(name, FACETS[name].label, result["facets"][name]) for name in sidebar],
         speaker_filter=speaker_filter, more_values=req.facet_size < MORE_FACET_VALUES,
@@ -348,6 +351,17 @@ def timeline(histogram: list[dict], req: SearchRequest, links: Links) -> dict | 
     chart["date_from"] = request.args.get("date_from", "").strip()
     chart["date_to"] = request.args.get("date_to", "").strip()
     return chart
+
+
+def history_view(told: dict | None) -> dict | None:
+    """A phrase's history: its first use linked, and a chart of uses per year."""
+    if not told:
+        return None
+    counts = {row["year"]: row["count"] for row in told["timeline"]}
+    first = told.get("first")
+    return {**told, "chart": year_chart([counts]),
+            "first_href": document_url(first["doc_id"], told["q"], first["id"]) if first else None,
+            "concordance": url_for("checking.concordance_page", q=told["q"])}
 
 
 # -- document page -------------------------------------------------------------------

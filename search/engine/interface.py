@@ -81,6 +81,7 @@ class SearchSpec:
     best_passages: bool = True   # documents: the paragraph that best matches each hit
     quotes: bool = True          # documents: up to three of each hit's quotes that match
     phrase: str = "exact"        # quoted phrases: "exact" or "loose"
+    suggest: bool = True         # a spelling suggestion when little matches
 
 
 @dataclass
@@ -166,6 +167,10 @@ class Snapshot(Protocol):
         """``text`` analysed as the index analyses it, stop words marked, for highlighting."""
 
     def query_words(self, q: str, unit: str, phrase: str = "exact") -> QueryWords: ...
+
+    def frequencies(self, terms: Iterable[str], unit: str) -> dict[str, int]:
+        """How many units of a kind hold each analysed term (``Token.text``): which words of
+        a pasted quote are rare enough to find it by."""
 
     def holdings(self, *, units: bool = False) -> Holdings:
         """What this version holds; ``units``: also check every document's units."""

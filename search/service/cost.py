@@ -1,7 +1,7 @@
 """Which requests are expensive, told from their parameters before any work is done.
 
 An expensive request may take up to the search time limit and most of a
-worker: exports, wildcard-like queries (``*``, ``?``, ``~``, ranges), every
+worker: exports, concordances sorted by their context or exported, wildcard-like queries (``*``, ``?``, ``~``, ranges), every
 passage or quote at once, deep pages and wide facets. The web layer gives
 them a smaller per-client budget and at most ``workers - 1`` of them run at
 once, so that one worker is always left for everyone else.
@@ -26,6 +26,8 @@ def is_expensive(path: str, args: Mapping[str, Sequence[str]]) -> bool:
     """Whether a request to ``path`` with these query-string values is an expensive one."""
     if path.startswith("/api/export"):
         return True
+    if path in ("/concordance", "/api/concordance"):  # sorted by context or as CSV: every line
+        return _last(args, "sort") not in ("", "date", "-date") or _last(args, "format") == "csv"
     if not (path in ("/", "/api/search") or path.startswith("/speakers/")):
         return False
     q = _last(args, "q").strip()

@@ -121,6 +121,15 @@ def normalise(text: str) -> str:
     return text.translate(_TYPOGRAPHY)
 
 
+def holds_phrase(q: str) -> bool:
+    """Whether a query holds a phrase in quotation marks (of any shape): the searches whose
+    first use and timeline the search page tells."""
+    return bool(_PHRASE.search(normalise(q)))
+
+
+_PHRASE = re.compile(r'"[^"\s][^"]*"')
+
+
 def _choice(value: str, allowed: tuple[str, ...], param: str) -> str:
     if value not in allowed:
         raise RequestError(f"unknown_{param}",

@@ -26,6 +26,8 @@ from search.service.hits import export_row, hit, quote_hit, quote_of, snippet_of
 from search.service.indexing import CHECK_FILE
 from search.service.cost import EXPENSIVE_COST, is_expensive
 from search.service.request import SearchRequest, encode_cursor, normalise, parse_request
+from search.service import usage, verify as verifying
+from search.service.pasted import read_paste
 
 
 logger = logging.getLogger(__name__)
@@ -184,6 +186,48 @@ class SearchService:
         words = live.query_words(q, "document", phrase)
         highlighter = Highlighter(live.tokens, words.exact)
         return lambda text: highlighter.spans(text, set(words.loose), words.phrases)
+
+    # -- verify, phrase history, concordance ----------------------------------
+
+    def verify(self, args: Mapping[str, Sequence[str]]) -> dict:
+        """Is a pasted quote (``q``) real, who said it, when, in which words, who first
+        (search.service.verify); facet filters narrow where its source is looked for."""
+        pasted = read_paste((args.get("q") or [None])[-1])
+        request = self.parse({k: v for k, v in args.items() if k != "q"})
+        return verifying.verify(self.live(), pasted, request.filters, self._cite_source)
+
+    def _cite_source(self, shown: dict) -> None:
+        """A verify match's permalink and citation: of its quote when it stands in one,
+        else of the paragraph's words."""
+        self._cited(shown, shown.get("source_text") or "", shown.get("quote"))
+
+    def phrase_history(self, request: SearchRequest) -> dict:
+        """A query's first use, uses per year and its most frequent speakers and countries,
+        counted over paragraphs (search.service.usage)."""
+        if not request.q.strip():
+            raise RequestError("missing_parameter", "q is required: a phrase in quotes, or "
+                                                    "words", "q")
+        started = time.perf_counter()
+        told, _ = usage.history(self.live(), request.q, request.filters, request.phrase)
+        if told["first"]:
+            self._cited(told["first"], told["first"]["text"], None)
+        told["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return told
+
+    def concordance(self, request: SearchRequest, width: int, order: str) -> dict:
+        """One line per occurrence of ``request.q``, page by page (search.service.usage)."""
+        if not request.q.strip():
+            raise RequestError("missing_parameter", "q is required: a word or a phrase", "q")
+        started = time.perf_counter()
+        spec = self._spec(request)
+        spec.facets = request.facets or list(usage.USE_FACETS)
+        answer = usage.concordance(self.live(), spec, width=width, order=order,
+                                   start=(request.page - 1) * request.per_page,
+                                   count=request.per_page, time_limit=self.limits.time_limit)
+        for line in answer["lines"]:
+            line["permalink"] = citing.permalink(self.public_url, line["doc_id"], line["id"])
+        answer["took_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return answer
 
     # -- documents, speakers, stats ------------------------------------------
 

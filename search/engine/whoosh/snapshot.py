@@ -24,6 +24,7 @@ import heapq
 import time
 from collections import Counter
 from functools import lru_cache
+from typing import Iterable
 
 from whoosh import query as wq
 
@@ -103,7 +104,7 @@ class WhooshSnapshot:
             facets=facet_counts(self.columns, spec.facets, spec.filters, passing, all_but,
                                 spec.facet_size),
             histogram=year_histogram(self.columns, all_but.get("year", passing)))
-        if spec.q and len(passing) < 3:
+        if spec.q and spec.suggest and len(passing) < 3:
             outcome.suggestion = suggest(self.searcher, spec.q, parsed)
         return outcome
 
@@ -137,6 +138,10 @@ class WhooshSnapshot:
 
     def query_words(self, q: str, unit: str, phrase: str = "exact") -> QueryWords:
         return parse_query(q, self.searcher.schema, self.limits, unit, phrase).words
+
+    def frequencies(self, terms: Iterable[str], unit: str) -> dict[str, int]:
+        reader, field = self.searcher.reader(), SEARCH_FIELDS[unit][0]
+        return {term: reader.doc_frequency(field, term) for term in terms}
 
     def cost(self, q: str, unit: str, phrase: str = "exact") -> int:
         reader = self.searcher.reader()
