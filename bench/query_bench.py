@@ -284,6 +284,26 @@ def main() -> None:
     for query in sorted(ours, key=ours.get, reverse=True)[:5]:
         print(f"  {ours[query]:7.1f} ms  {query}")
     phrase_table(args.config, cases, heavy, names, args.repeat)
+    checking_table(args.config)
+
+
+def checking_table(config_path: Path, sentences: int = 40) -> None:
+    """Verify, phrase history and concordance times (issue 15's targets), in-process: the
+    pasted quotes and phrases of bench/verify_bench.py (a smaller sample)."""
+    import verify_bench
+    service = SearchService(load_config(config_path))
+    items = verify_bench.sample(verify_bench.load_records(), sentences, 15)
+    cases = [c for item in items for c in verify_bench.cases_of(item)] + \
+        verify_bench.made_up("all")[:40]
+    table = verify_bench.run(service, cases)
+    every = [ms for row in table.values() for ms in row["ms"]]
+    print(f"\nverify and phrase calls, in-process ({len(every)} pasted quotes: "
+          f"{sentences} sentences x 5 kinds and 40 made-up)\n")
+    print("| call | n | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|---:|")
+    rows = {"verify": every, **verify_bench.usage_timings(service, 1)}
+    for name, ms in rows.items():
+        print(f"| {name} | {len(ms)} | {statistics.median(ms):.1f} | "
+              f"{verify_bench.percentile(ms, 95):.1f} | {max(ms):.1f} |")
 
 
 def phrase_table(config_path: Path, cases, heavy, names, repeat: int) -> None:

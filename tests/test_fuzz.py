@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
 SEARCH_PARAMS = ["q", "date_from", "date_to", "unit", "sort", "page", "per_page", "cursor",
                  "facets", "facet_size", "highlight", "speaker", "country", "type", "source",
                  "year", "language", "speaker_filter"]
-OTHER_PARAMS = ["limit", "prefix", "country", "format", "callback", "", "q[]", "Q"]
+OTHER_PARAMS = ["limit", "prefix", "country", "format", "callback", "", "q[]", "Q", "width"]
 
 # Query syntax, including fields that are stored but not searchable (key, body, meta,
 # position, day): those must be a 400 (unknown_field) or a plain-word fallback, never a 500.
@@ -71,8 +71,10 @@ RAW = st.sampled_from(["%", "%%", "%FF", "%E2%80", "%C0%AF", "&&&", "=", "==x", 
                        "q=a%26b=c", ";", "q=%ZZ", "a[b]=c", "%2F..%2F", "q=" + "%F0%9F%98" * 3])
 
 API_PATHS = ["/api/search", "/api/export.csv", "/api/export.jsonl", "/api/speakers",
-             "/api/documents/gromyko-1960", "/api/stats"]
-PAGE_PATHS = ["/", "/speakers", "/documents/gromyko-1960", "/speakers/Andrei Gromyko"]
+             "/api/documents/gromyko-1960", "/api/stats", "/api/verify", "/api/phrase",
+             "/api/concordance"]
+PAGE_PATHS = ["/", "/speakers", "/documents/gromyko-1960", "/speakers/Andrei Gromyko",
+              "/verify", "/concordance"]
 EXPORT_TYPES = {"/api/export.csv": "text/csv", "/api/export.jsonl": "application/x-ndjson"}
 
 
@@ -95,6 +97,8 @@ def check(app, url: str) -> None:
     if status == 200 and path in EXPORT_TYPES:
         assert content_type.startswith(EXPORT_TYPES[path]), (url, content_type)
         return
+    if status == 200 and path == "/api/concordance" and content_type.startswith("text/csv"):
+        return  # format=csv
     assert content_type.startswith("application/json"), (url, status, content_type)
     document = json.loads(body)
     if status >= 400:
@@ -179,7 +183,8 @@ def api_schema(fuzz_app):
 CONFORMANCE = [not_a_server_error, status_code_conformance, content_type_conformance,
                response_headers_conformance, response_schema_conformance]
 OPERATIONS = ["/api/search", "/api/documents/{doc_id}", "/api/citation", "/api/speakers",
-              "/api/stats", "/api/export.csv", "/api/export.jsonl"]
+              "/api/stats", "/api/export.csv", "/api/export.jsonl", "/api/verify",
+              "/api/phrase", "/api/concordance"]
 
 
 def test_every_described_operation_is_fuzzed(api_schema):
@@ -193,11 +198,20 @@ def test_every_described_operation_is_fuzzed(api_schema):
     *((path, GenerationMode.POSITIVE) for path in OPERATIONS),
     *((path, GenerationMode.NEGATIVE) for path in ("/api/search", "/api/citation",
                                                    "/api/speakers", "/api/export.csv",
-                                                   "/api/export.jsonl")),
+                                                   "/api/export.jsonl", "/api/verify",
+                                                   "/api/phrase", "/api/concordance")),
 ])
 def test_api_conforms_to_its_openapi_description(api_schema, path, mode):
-    operation = api_schema[path]["GET"]
+    _conforms(api_schema[path]["GET"], mode)
 
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_verify_by_post_conforms_to_its_openapi_description(api_schema, mode):
+    _conforms(api_schema["/api/verify"]["POST"], mode)
+
+
+def _conforms(operation, mode) -> None:
+    """Generated requests answer as the description says (status, content type, schema)."""
     @settings(max_examples=100, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     @given(operation.as_strategy(generation_mode=mode))
