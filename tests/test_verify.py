@@ -146,6 +146,14 @@ def test_a_made_up_quote_is_not_found(client):
     assert "first" in answer and not answer["uses"]
 
 
+def test_a_quote_sharing_a_clause_is_only_similar(client):
+    answer = verify(client, "Peace is as indivisible as Ruritanian wool, said nobody, and the "
+                            "weather changed in the mountains of the north last year.")
+    assert answer["verdict"] == "only_similar"
+    assert answer["matches"][0]["doc_id"] in ("SPEECH-1961", "NEWS-2020")
+    assert "Do not cite it as this quote" in answer["explanation"]
+
+
 def test_verify_by_get_form_and_plain_text_body(client):
     by_get = client.get("/api/verify", query_string={"q": LINE}).json
     by_form = client.post("/api/verify", data={"q": LINE}).json

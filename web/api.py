@@ -310,7 +310,9 @@ def concordance_request() -> tuple[SearchRequest, int, str]:
     return service().parse(args), width, order
 
 
-def _concordance_csv(answer: dict) -> Iterator[str]:
+def _concordance_csv(answer: dict) -> str:
+    """The lines as CSV, whole (not streamed: the expensive-request slot is given back when
+    the request ends)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CONCORDANCE_COLUMNS)
@@ -320,7 +322,7 @@ def _concordance_csv(answer: dict) -> Iterator[str]:
         writer.writerow([f"# concordance cut: {len(answer['lines'])} of more lines; narrow the "
                          "search or page through /api/concordance"] +
                         [""] * (len(CONCORDANCE_COLUMNS) - 1))
-    yield buffer.getvalue()
+    return buffer.getvalue()
 
 
 @api.get("/openapi.json")

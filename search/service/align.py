@@ -146,13 +146,6 @@ class Alignment:
         return self.matched / len(self.pasted) if self.pasted else 0.0
 
     @property
-    def span(self) -> tuple[int, int]:
-        """The source words the paste covers, first to last ([s0, s1))."""
-        if not self.pieces:
-            return 0, 0
-        return min(p.s0 for p in self.pieces), max(p.s1 for p in self.pieces)
-
-    @property
     def similarity(self) -> float:
         """Matched words over the words of both sides (difflib's ratio): 1.0 verbatim."""
         covered = sum(p.s1 - p.s0 for p in self.pieces)

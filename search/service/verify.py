@@ -101,6 +101,7 @@ VERIFY_SCHEMA = {
 # The rarest words of each sentence that look for its source, and the paragraphs each brings.
 PROBE_WORDS = 8
 MIN_PROBE = 4
+ANY_WORDS = 6
 RARE_SHARE = 0.01
 PROBE_SENTENCES = 4
 CANDIDATES = 20
@@ -118,6 +119,7 @@ DIFFERENT_COVERAGE = 0.6
 DIFFERENT_CONTENT = 0.65
 DIFFERENT_SIMILARITY = 0.6
 SIMILAR_CONTENT = 0.35
+SIMILAR_RUN = 6  # or a run of this many words in a row (a line's formula, a shared clause)
 # The verbatim words whose phrase history is told: at most this many.
 HISTORY_WORDS = 10
 
@@ -149,7 +151,7 @@ def verify(live: Snapshot, pasted: Pasted, filters: dict[str, list[str]] | None 
     candidates = _candidates(live, pasted, filters, 0)
     found = _aligned(candidates, pasted, content)
     if not found or found[0].alignment.coverage < DIFFERENT_COVERAGE:
-        # the rarest words may be the ones misremembered: look again by the next rarest
+        # the rarest words may be the ones misremembered: look again by any of them
         more = _candidates(live, pasted, filters, 1)
         more = {d: passages for d, passages in more.items() if d not in candidates}
         candidates.update(more)
@@ -235,8 +237,10 @@ def _probes(live: Snapshot, text: str, sentence: list[Word], round_: int = 0) ->
     order; most of a query's words must match (a remembered quote keeps most of its rare
     words). Words in more than RARE_SHARE of the paragraphs are left out while there are
     MIN_PROBE others (their postings are long, and they tell little); eight words make two
-    queries of every other word, so that two misremembered words rarely sink both. Round 1
-    takes the next rarest words, in at most 5 x RARE_SHARE of the paragraphs."""
+    queries of every other word, so that two misremembered words rarely sink both. Round 1,
+    when that found nothing close, asks for any of the ANY_WORDS rarest words (in at most
+    RARE_SHARE of the paragraphs): a quote misremembered in its rare words, or one that
+    only shares a clause with its source."""
     span = text[sentence[0].start:sentence[-1].end]
     tokens = [t for t in live.tokens(span) if not t.stopped and t.text]
     counts = live.frequencies({t.text for t in tokens}, "passage")
@@ -244,7 +248,7 @@ def _probes(live: Snapshot, text: str, sentence: list[Word], round_: int = 0) ->
     common = RARE_SHARE * live.unit_count("passage")
     first = max(MIN_PROBE, sum(counts[t] <= common for t in held[:PROBE_WORDS]))
     if round_:
-        groups = [[t for t in held[first:first + PROBE_WORDS - 2] if counts[t] <= 5 * common]]
+        groups = [[t for t in held[:ANY_WORDS] if counts[t] <= common]]
     elif first >= PROBE_WORDS:
         groups = [held[:first:2], held[1:first:2]]
     else:
@@ -253,7 +257,8 @@ def _probes(live: Snapshot, text: str, sentence: list[Word], round_: int = 0) ->
     for token in tokens:
         order.setdefault(token.text, span[token.start:token.end].lower())
     least = min(3, len(held))  # a short quote's every word; a long one's three at least
-    return [" ".join(order[t] for t in order if t in group) for group in groups
+    joint = " OR " if round_ else " "
+    return [joint.join(order[t] for t in order if t in group) for group in groups
             if group and len(group) >= least]
 
 
@@ -294,19 +299,16 @@ def _describe(live: Snapshot, found: Found, pasted: Pasted, cite: Callable[[dict
     shown = hit(passage, None)
     shown.pop("score", None)
     kind, speaker, quote = _whose(live, found, passage)
-    a0, a1 = found.alignment.span
-    source = found.alignment.source
     shown.update(
         passage=passage["key"], kind=kind, kind_label=SOURCE_KINDS[kind], speaker=speaker,
         quote=quote, quote_id=quote["id"] if quote else None,
-        source_text=_source_text(found) if a1 > a0 else "",
+        source_text=_source_text(found),
         coverage=round(found.alignment.coverage, 3),
         content_coverage=round(found.content, 3),
         similarity=round(found.alignment.similarity, 3),
         verbatim=found.alignment.verbatim,
         diff=found.alignment.diff(),
-        hint=_hint_agreement(pasted, shown, speaker),
-        source_words=len(source))
+        hint=_hint_agreement(pasted, shown, speaker))
     cite(shown)
     return shown
 
@@ -385,7 +387,8 @@ def _verdict(best: Found, shown: dict) -> str:
     if a.coverage >= DIFFERENT_COVERAGE and best.content >= DIFFERENT_CONTENT \
             and a.similarity >= DIFFERENT_SIMILARITY:
         return "found_with_differences"
-    if best.content >= SIMILAR_CONTENT and max(p.matched for p in a.pieces) >= 3:
+    longest = max(p.matched for p in a.pieces)
+    if (best.content >= SIMILAR_CONTENT and longest >= 3) or longest >= SIMILAR_RUN:
         return "only_similar"
     return "not_found"
 
