@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -138,6 +139,28 @@ def test_a_direct_quote_in_news_is_its_speakers(client):
     assert best["speaker"]["name"] == "Veselov" and best["quote_id"]
 
 
+def test_a_quote_with_the_outlets_words_around_it_is_not_verbatim(client):
+    answer = verify(client, "Peace is as indivisible as Ruritanian wool, Veselov told the "
+                            "Assembly", source="Daily Courier")
+    best = answer["matches"][0]
+    assert best["verbatim"] and not best["one_voice"]
+    assert answer["verdict"] == "found_with_differences"
+    assert "not all as" in answer["explanation"]
+
+
+def test_an_ellipsis_never_hides_words_put_in_another_order(client):
+    answer = verify(client, f"{OTHER} ... {LINE}")
+    assert answer["verdict"] == "found_with_differences"
+    assert not answer["matches"][0]["verbatim"]
+
+
+def test_a_short_phrase_is_first_said_where_the_corpus_first_has_it(client):
+    answer = verify(client, "Ruritanian wool")
+    assert answer["verdict"] == "found_verbatim"
+    assert answer["first"]["doc_id"] == "SPEECH-1961"
+    assert answer["history"]["first"]["doc_id"] == "SPEECH-1961"
+
+
 def test_a_made_up_quote_is_not_found(client):
     answer = verify(client, "Our republic will plant a million olive trees along the frontier "
                             "to show the world that the era of walls has ended.")
@@ -222,6 +245,10 @@ def test_concordance_lines_sorts_paging_and_csv(client):
     assert len(rows) == 4 and exported.headers["X-Export-Complete"] == "true"
     bad = client.get("/api/concordance", query_string={"q": "peace", "sort": "nonsense"})
     assert bad.status_code == 400 and bad.json["error"]["param"] == "sort"
+    wild = client.get("/api/concordance", query_string={"q": "Ruritan*"})
+    assert wild.status_code == 400 and wild.json["error"]["code"] == "nothing_to_show"
+    past = lines(sort="left", per_page=2, page=3)
+    assert past["lines"] == [] and not past["more"]
 
 
 # -- pages ---------------------------------------------------------------------------------------
@@ -244,6 +271,9 @@ def test_search_page_tells_a_phrase_history_and_concordance_page_lines(client):
     kwic = client.get("/concordance", query_string={"q": "Ruritanian", "sort": "left"})
     text = kwic.get_data(as_text=True)
     assert kwic.status_code == 200 and text.count('<td class="match">') == 3
+    paged = client.get("/concordance", query_string={"q": "Ruritanian", "per_page": 2})
+    following = re.search(r'href="([^"]+)" rel="next"', paged.get_data(as_text=True)).group(1)
+    assert "per_page=2" in following and "page=2" in following
 
 
 # -- the alignment itself (hypothesis) ---------------------------------------------------------
@@ -293,8 +323,29 @@ def test_attribution_forms_are_read_as_hints():
          "We shall overcome this crisis together", "Indira Gandhi, 1983"),
         ('Gromyko said: \u201cWe shall overcome this crisis together.\u201d',
          "We shall overcome this crisis together.", "Gromyko said"),
-        ("We shall overcome - and the world agreed with us", 
+        ("We shall overcome - and the world agreed with us",
          "We shall overcome - and the world agreed with us", None),
+        ("We need a world order - a fair one - for all the peoples of Africa",
+         "We need a world order - a fair one - for all the peoples of Africa", None),
+        ("We will not accept it \u2014 Never Again", "We will not accept it - Never Again", None),
+        ("We will act - not now, not in 2030", "We will act - not now, not in 2030", None),
+        ("We will stand firm - Ban Ki-moon", "We will stand firm", "Ban Ki-moon"),
+        ("We will stand firm \u2014 President of Ghana, 1975", "We will stand firm",
+         "President of Ghana, 1975"),
+        ('They called it a "special military operation" and nobody in the hall objected',
+         'They called it a "special military operation" and nobody in the hall objected', None),
+        ('"We will not yield," Gromyko said. "Not today, not ever."',
+         "We will not yield, Not today, not ever.", "Gromyko said"),
+        ("\u2018We will not accept it\u2019, he said", "We will not accept it", "he said"),
     ]:
         pasted = read_paste(text)
         assert (pasted.quote, pasted.hint) == (quote, hint), text
+    assert read_paste('"We will not yield," he added.').hint_names == set()  # no name
+
+
+def test_no_piece_runs_on_from_one_paragraph_to_another():
+    first, second = words("alpha beta gamma delta epsilon"), words("zeta eta theta iota")
+    joined = first + second
+    alignment = align(words("gamma delta epsilon zeta eta theta"), joined, bounds=[0, 5])
+    assert not alignment.verbatim
+    assert [op["op"] for op in alignment.diff()] == ["same", "gap", "same"]

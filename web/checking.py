@@ -14,7 +14,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from search.fields import FACETS
 from search.service import RequestError
-from search.service.usage import CONCORDANCE_SORTS, USE_FACETS
+from search.service.usage import CONCORDANCE_SORTS, DEFAULT_WIDTH, USE_FACETS
 
 from .api import concordance_request, verify_args
 from .pages import document_url, history_view, service, speaker_links, year_chart
@@ -38,7 +38,9 @@ def bad_request(exc: RequestError) -> tuple[str, int]:
 
 
 def _blank(page: str) -> dict:
-    return {} if page == "verify.html" else {"width": 8, "order": "date", "links": None}
+    """What a page without an answer still draws (the concordance form's choices)."""
+    return {} if page == "verify.html" else {"width": DEFAULT_WIDTH, "order": "date",
+                                             "links": None, "widths": WIDTHS}
 
 
 @checking.route("/verify", methods=["GET", "POST"])
@@ -67,6 +69,7 @@ def match_view(match: dict) -> dict:
 
 
 def use_view(use: dict) -> dict:
+    """A use as the table draws it: its speaker's page and its place in the document."""
     return {**use, "who": speaker_links([use["speaker"]]) if use.get("speaker") else [],
             "href": document_url(use["doc_id"], "", use.get("quote_id") or use["passage"])}
 
@@ -77,10 +80,11 @@ def concordance_page() -> str:
     speakers, countries and years of its uses beside it."""
     if not request.args.get("q", "").strip():
         return render_template("concordance.html", q="", answer=None, error=None, json_url=None,
-                               width=8, order="date", links=None)
+                               **_blank("concordance.html"))
     req, width, order = concordance_request()
     answer = service().concordance(req, width, order)
-    links = ConcordanceLinks(req.params(unit=None, sort=None), width, order)
+    links = ConcordanceLinks(req.params(unit=None, sort=None, per_page=None), width, order,
+                             req.per_page)
     return render_template(
         "concordance.html", q=req.q, answer=answer, error=None, req=req, width=width,
         order=order, links=links, sorts=[(s, SORT_LABELS[s]) for s in CONCORDANCE_SORTS],
@@ -98,18 +102,22 @@ def concordance_page() -> str:
 class ConcordanceLinks:
     """URLs for the states of the concordance page (its parameters are the API's)."""
 
-    def __init__(self, params: list[tuple[str, str]], width: int, order: str) -> None:
-        self.params = [(k, v) for k, v in params if k not in ("per_page",)]
-        self.width, self.order = width, order
+    def __init__(self, params: list[tuple[str, str]], width: int, order: str,
+                 per_page: int) -> None:
+        self.params = params
+        self.width, self.order, self.per_page = width, order, per_page
 
     def query(self, **changes) -> str:
-        values = dict(sort=self.order, width=self.width)
+        """This concordance's query string, with changes (None drops a parameter); its
+        width, order and lines a page always stated (their defaults are the search's)."""
+        values = dict(sort=self.order, width=self.width, per_page=self.per_page)
         values.update(changes)
         kept = [(k, v) for k, v in self.params if k not in values]
         extra = [(k, str(v)) for k, v in values.items() if v is not None]
         return "?" + urlencode(kept + extra)
 
     def page(self, **changes) -> str:
+        """The page with changes; any change but the page's number goes back to the first."""
         changes.setdefault("page", None)
         return url_for("checking.concordance_page") + self.query(**changes)
 
@@ -119,4 +127,5 @@ class ConcordanceLinks:
         changed = [v for v in values if v != value] if value in values else [*values, value]
         rest = [(k, v) for k, v in self.params if k != name and k != "page"]
         return url_for("checking.concordance_page") + "?" + urlencode(
-            rest + [(name, v) for v in changed] + [("sort", self.order), ("width", self.width)])
+            rest + [(name, v) for v in changed] + [("sort", self.order), ("width", self.width),
+                                                   ("per_page", self.per_page)])

@@ -186,12 +186,35 @@ CONCORDANCE = (
     "(`width` words each), with the facets and timeline of the uses. Date orders page through "
     "every occurrence; other orders sort the first occurrences (`sorted_all` false when there "
     "are more).")
-HISTORY_SCHEMA = {"type": "object", "required": ["q", "uses", "first", "timeline", "speakers",
-                                                 "countries"]}
+_COUNTS = {"type": "object", "properties": {"values": {"type": "array", "items": {
+    "type": "object", "required": ["value", "count"]}}}}
+HISTORY_SCHEMA = {
+    "type": "object", "required": ["q", "uses", "first", "timeline", "speakers", "countries"],
+    "properties": {
+        "q": {"type": "string"},
+        "uses": {"type": "integer", "description": "paragraphs holding the words"},
+        "partial": {"type": "boolean"},
+        "first": {"type": ["object", "null"], "description": "the earliest use: a passage "
+                                                              "hit with its text and citation"},
+        "timeline": {"type": "array", "items": {"type": "object", "required": ["year", "count"]}},
+        "speakers": _COUNTS, "countries": _COUNTS,
+    },
+}
 CONCORDANCE_SCHEMA = {
     "type": "object", "required": ["lines", "uses", "more", "sorted_all", "facets", "timeline"],
-    "properties": {"lines": {"type": "array", "items": {"type": "object", "required": [
-        "id", "doc_id", "date", "speaker", "left", "match", "right", "permalink"]}}}}
+    "properties": {
+        "lines": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "doc_id", "date", "speaker", "left", "match", "right",
+                         "permalink"],
+            "properties": {"id": {"type": "string", "description": "the passage"},
+                           "occurrence": {"type": "integer"}, "left": {"type": "string"},
+                           "match": {"type": "string"}, "right": {"type": "string"},
+                           "speaker": {"type": ["string", "null"]}}}},
+        "uses": {"type": "integer", "description": "paragraphs holding the words"},
+        "more": {"type": "boolean", "description": "a next page has lines"},
+        "sorted_all": {"type": "boolean", "description": "false: sorted among the first "
+                                                         "occurrences only"}}}
 
 
 def _usage_params(search_params: list[dict]) -> list[dict]:
@@ -199,21 +222,25 @@ def _usage_params(search_params: list[dict]) -> list[dict]:
     return [p for p in search_params if p["name"] not in ("unit", "sort", "cursor", "highlight")]
 
 
-def _verify_paths() -> dict:
+def _verify_paths(filters: list[dict]) -> dict:
+    """GET and POST /api/verify; ``filters``: the facet filters, which narrow where a
+    quote's source is looked for."""
     paste = {"type": "string", "minLength": 1, "maxLength": MAX_PASTE_CHARS}
-    responses = {"200": _json(VERIFY_SCHEMA, "the verdict"), **_errors(400, 413, 429, 503)}
+    responses = {"200": _json(VERIFY_SCHEMA, "the verdict"), **_errors(400, 429, 503)}
     return {
         "get": {"operationId": "verify", "summary": "Verify a quote", "description": VERIFY,
-                "parameters": [_param("q", paste, "The quote as pasted", required=True)],
+                "parameters": [_param("q", paste, "The quote as pasted", required=True),
+                               *filters],
                 "responses": {**responses, **_too_long()}},
         "post": {"operationId": "verifyPost", "summary": "Verify a quote (in the body)",
-                 "description": VERIFY, "requestBody": {"required": True, "content": {
+                 "description": VERIFY, "parameters": filters,
+                 "requestBody": {"required": True, "content": {
                      "application/json": {"schema": {"type": "object", "required": ["q"],
                                                      "properties": {"q": paste}}},
                      "application/x-www-form-urlencoded": {"schema": {
                          "type": "object", "required": ["q"], "properties": {"q": paste}}},
                      "text/plain": {"schema": paste}}},
-                 "responses": responses},
+                 "responses": {**responses, **_errors(413)}},
     }
 
 
@@ -280,7 +307,8 @@ def openapi_document(limits: Limits, facets: tuple[str, ...]) -> dict:
                                       "content": {"application/x-ndjson": {
                                           "schema": {"type": "string"}}}},
                               **_errors(400, 429, 503), **_too_long()}}},
-            "/api/verify": _verify_paths(),
+            "/api/verify": _verify_paths([p for p in search_params
+                                          if p["name"] in filter_names(facets)]),
             "/api/phrase": {"get": {
                 "operationId": "phraseHistory", "summary": "A phrase's first use and timeline",
                 "description": PHRASE_HISTORY, "parameters": _usage_params(search_params),

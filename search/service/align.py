@@ -24,14 +24,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import Iterator
 
 # A word: letters and digits, with inner apostrophes (``don't``, ``Côte d’Ivoire``); and with
 # what follows it up to the next word (a full stop there ends a sentence).
 _WORD = r"[^\W_]+(?:['’][^\W_]+)*"
 _WORD_AND_TAIL = re.compile(f"({_WORD})([^\\w]*)")
+_ENDS = re.compile(r"[.!?…]")
 # An ellipsis in a paste marks words left out on purpose: ``...``, ``…``, ``[...]``.
 _ELLIPSIS = re.compile(r"\[?(?:\.\s?){3}\]?|\[?…\]?")
 # Two matching runs belong to one piece when the source words between them are at most this
@@ -41,6 +44,9 @@ MAX_GAP = 6
 MAX_PIECES = 8
 # A gap in the source of at most this many words is listed word by word as ``missing``.
 SHOWN_GAP = 12
+# At most this many unmatched pasted words at a piece's edge are read as changed source words
+# (more are the paste's own: ``added``).
+MAX_WIDEN = 3
 
 
 # The JSON schema of one difference (``Alignment.diff``), for the API description.
@@ -80,8 +86,8 @@ def words(text: str) -> list[Word]:
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[Word, ...]:
     """``words``, remembered: a verify request reads each candidate paragraph several times."""
-    return tuple(Word(m.group(1), fold(m.group(1)), m.start(1), m.end(1), "." in m.group(2)
-                      or "!" in m.group(2) or "?" in m.group(2) or m.end() == len(text))
+    return tuple(Word(m.group(1), fold(m.group(1)), m.start(1), m.end(1),
+                      bool(_ENDS.search(m.group(2))) or m.end() == len(text))
                  for m in _WORD_AND_TAIL.finditer(text))
 
 
@@ -152,15 +158,21 @@ class Alignment:
         total = len(self.pasted) + covered
         return 2 * self.matched / total if total else 0.0
 
-    def diff(self) -> list[dict]:
-        """The differences, in the paste's order (see the module doc for the ops)."""
+    @cached_property
+    def ops(self) -> list[dict]:
+        """The differences, in the paste's order (see the module doc for the ops); worked out
+        once (pieces are final when an Alignment is made)."""
         return diff_ops(self)
+
+    def diff(self) -> list[dict]:
+        """A copy of the differences, for an answer to carry."""
+        return [dict(op) for op in self.ops]
 
     @property
     def verbatim(self) -> bool:
         """Every pasted word in place, nothing changed or missing (marked elisions allowed)."""
         return bool(self.pieces) and all(
-            op["op"] == "same" or (op["op"] == "gap" and op["marked"]) for op in self.diff())
+            op["op"] == "same" or (op["op"] == "gap" and op["marked"]) for op in self.ops)
 
 
 def align(pasted: list[Word], source: list[Word], elided: set[int] = frozenset(),
@@ -196,21 +208,31 @@ def _best_piece(keys: list[str], a: int, b: int, skeys: list, limits: list[int])
     matcher = SequenceMatcher(None, keys[a:b], skeys, autojunk=False)
     best: Piece | None = None
     current: Piece | None = None
-    for block in matcher.get_matching_blocks():
-        if not block.size:
-            continue
-        p0, s0 = a + block.a, block.b
+    for p0, s0, size in _within_texts(matcher.get_matching_blocks(), limits):
+        p0 += a
         if current and s0 - current.s1 <= MAX_GAP + (p0 - current.p1) \
                 and _same_text(limits, current.s0, s0):
-            current.p1, current.s1 = p0 + block.size, s0 + block.size
-            current.matched += block.size
+            current.p1, current.s1 = p0 + size, s0 + size
+            current.matched += size
         else:
-            current = Piece(p0, p0 + block.size, s0, s0 + block.size, block.size)
+            current = Piece(p0, p0 + size, s0, s0 + size, size)
         if best is None or current.matched > best.matched:
             best = Piece(current.p0, current.p1, current.s0, current.s1, current.matched)
     if best is None or best.matched < min(3, b - a):
         return None
     return best
+
+
+def _within_texts(blocks, limits: list[int]) -> Iterator[tuple[int, int, int]]:
+    """Matching blocks (a, b, size) cut where a paragraph begins: the joined source's
+    paragraphs need not be neighbours, so a run of words never runs on from one to the next."""
+    for a, b, size in blocks:
+        while size:
+            cut = limits[bisect_right(limits, b)] if bisect_right(limits, b) < len(limits) \
+                else b + size
+            part = min(size, cut - b)
+            yield a, b, part
+            a, b, size = a + part, b + part, size - part
 
 
 def _same_text(limits: list[int], s0: int, s1: int) -> bool:
@@ -223,11 +245,12 @@ def _widened(pieces: list[Piece], pasted: list[Word], source: list[Word], limits
     """Pieces grown over unmatched words at their edges that stand in for source words in the
     same sentence (``We must`` pasted for ``Our nations must``: a change, not an addition)."""
     for i, piece in enumerate(pieces):
-        before = pieces[i - 1].p1 if i else 0
+        before = max(pieces[i - 1].p1 if i else 0, piece.p0 - MAX_WIDEN)
         while piece.p0 > before and piece.s0 > 0 and _same_text(limits, piece.s0 - 1, piece.s0) \
                 and not source[piece.s0 - 1].ends_sentence and _free(pieces, piece.s0 - 1):
             piece.p0, piece.s0 = piece.p0 - 1, piece.s0 - 1
-        after = pieces[i + 1].p0 if i + 1 < len(pieces) else len(pasted)
+        after = min(pieces[i + 1].p0 if i + 1 < len(pieces) else len(pasted),
+                    piece.p1 + MAX_WIDEN)
         while piece.p1 < after and piece.s1 < len(source) \
                 and _same_text(limits, piece.s1 - 1, piece.s1) \
                 and not source[piece.s1 - 1].ends_sentence and _free(pieces, piece.s1):
@@ -236,6 +259,7 @@ def _widened(pieces: list[Piece], pasted: list[Word], source: list[Word], limits
 
 
 def _free(pieces: list[Piece], s: int) -> bool:
+    """Whether source word ``s`` is in no piece yet (a word serves one piece only)."""
     return not any(p.s0 <= s < p.s1 for p in pieces)
 
 
@@ -284,7 +308,9 @@ def _gap(ops: list[dict], before: Piece, after: Piece, alignment: Alignment, mar
         if between:
             _add(ops, "missing", [], alignment.source[before.s1:after.s0])
         return
-    ops.append({"op": "gap", "words": between if near else None, "marked": marked})
+    # an ellipsis may leave words out, never put the source's words in another order
+    ops.append({"op": "gap", "words": between if near else None,
+                "marked": marked and between >= 0})
 
 
 def _add(ops: list[dict], op: str, p_words: list[Word], s_words: list[Word]) -> None:

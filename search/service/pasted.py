@@ -18,10 +18,12 @@ from search.service.request import normalise
 
 MAX_PASTE_CHARS = 5000
 MAX_PASTE_WORDS = 400
-# Quoted stretches: double quotes of any shape (made straight first), or single curly ones.
-_QUOTED = re.compile(r'"([^"]+)"|‘([^’]+)’(?!\w)')
-# A trailing attribution: `` — Name, 1961``, `` - President of Ghana (1975)``, ``(Name, 1983)``.
-_DASHED = re.compile(r"\s[-–—―]{1,2}\s*([^-–—―\n]{2,80})$")
+# Quoted stretches, once quote marks are made straight: double quotes, or single ones at the
+# edges of words (an apostrophe inside or at the end of a word, ``nations'``, opens none).
+_QUOTED = re.compile(r'"([^"]+)"|(?<![\w\'])\'(?=\w)([^\']+?[\w.,!?])\'(?!\w)')
+# A trailing attribution: after the last spaced dash (`` — Name, 1961``, `` - President of
+# Ghana, 1975``), or in a closing bracket (``(Name, 1983)``).
+_DASHED = re.compile(r"\s[-–—―]{1,2}\s*")
 _BRACKETED = re.compile(r"\(([^()]{2,80})\)\s*$")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # Words of an attribution that name no one.
@@ -29,7 +31,13 @@ _NOT_NAMES = frozenset(
     "said says told wrote added asked according to in at on of the a an and by his her their "
     "speech statement address remarks interview general debate assembly session un united "
     "nations mr mrs ms dr h e his excellency president prime minister foreign secretary "
-    "king queen chancellor ambassador delegate representative".split())
+    "king queen chancellor ambassador delegate representative he she they we i it you him "
+    "them us our its this that then also later".split())
+# Words that join the parts of a name or an office (``President of Ghana``, ``Ban Ki-moon``).
+_CONNECTORS = frozenset("of the de del della di da van von der al el bin ibn la le y and".split())
+# Capitalised words that open sentences, not names (``— Never again``, ``— Not now``).
+_OPENERS = frozenset("never not no now never again yes we our let this there here today "
+                     "tomorrow all every only so but and for if when".split())
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -95,27 +103,44 @@ def read_paste(text: str | None) -> Pasted:
 
 
 def _split(text: str) -> tuple[str, str | None]:
-    """(the quote, the attribution) of a paste."""
-    quoted = [a or b for a, b in _QUOTED.findall(text)]
-    outside = _QUOTED.sub(" ", text)
-    if quoted and len(words(" ".join(quoted))) >= 3:
-        return " ".join(q.strip() for q in quoted), _hint(outside)
-    for pattern in (_DASHED, _BRACKETED):
-        found = pattern.search(text)
-        if found and _names_someone(found.group(1)) and len(words(text[:found.start()])) >= 3:
-            return text[:found.start()].strip(), found.group(1).strip(" ,.;")
+    """(the quote, the attribution) of a paste. Quoted stretches are the quote when they
+    hold at least as many words as the text around them (``Gromyko said: "..."``); a short
+    scare quote inside a sentence is not (``They called it a "special operation" in ...``);
+    two stretches or more always are (a quote split by its attribution)."""
+    found = list(_QUOTED.finditer(text))
+    quoted = [m.group(1) or m.group(2) for m in found]
+    inside = len(words(" ".join(quoted)))
+    if found and inside >= 3 and (len(found) > 1 or inside >= len(words(_QUOTED.sub(" ", text)))):
+        # the attribution: before the first stretch, after the last, or a short aside between
+        # two (``"A," Gromyko said, "B."``), never a sentence of the writer's between them
+        between = [text[a.end():b.start()] for a, b in zip(found, found[1:])]
+        around = [text[:found[0].start()], *(t for t in between if len(words(t)) <= 6),
+                  text[found[-1].end():]]
+        return " ".join(q.strip() for q in quoted), _hint(" ".join(around))
+    dashes = list(_DASHED.finditer(text))
+    tails = [(dashes[-1].start(), text[dashes[-1].end():])] if dashes else []
+    bracket = _BRACKETED.search(text)
+    tails += [(bracket.start(), bracket.group(1))] if bracket else []
+    for start, tail in tails:
+        if len(tail) <= 80 and _names_someone(tail) and len(words(text[:start])) >= 3:
+            return text[:start].strip(), tail.strip(" ,.;")
     return text.strip(" \"'"), None
 
 
 def _hint(rest: str) -> str | None:
+    """The text around the quoted words, tidied; None when it holds no word."""
     rest = " ".join(rest.split()).strip(" ,.:;-–—()")
     return rest if words(rest) else None
 
 
 def _names_someone(text: str) -> bool:
-    """A year, or a capitalised word that is no common attribution word: ``Gromyko, 1961``,
-    ``President of Ghana``; not the tail of a sentence (``- and the world agreed``)."""
-    if len(words(text)) > 10:
+    """Whether a dash's or a bracket's tail reads as an attribution: a name or an office in
+    capitals (joined by ``of``, ``de``, ...), with or without a year, and nothing else:
+    ``Gromyko, 1961``, ``President of Ghana, 1975``; not the end of the sentence (``- for
+    all the peoples of Africa``, ``— Never Again``, ``- not now, not in 2030``)."""
+    tokens = [t.strip(",.;:()'\"") for t in _YEAR.sub(" ", text).split()]
+    tokens = [t for t in tokens if t and not t.isdigit()]
+    if not tokens or len(tokens) > 6 or fold(tokens[0]) in _OPENERS:
         return False
-    return bool(_YEAR.search(text)) or any(
-        w.text[:1].isupper() and fold(w.text) not in _NOT_NAMES for w in words(text))
+    return any(t[:1].isupper() for t in tokens) and \
+        all(t[:1].isupper() or fold(t) in _CONNECTORS for t in tokens)

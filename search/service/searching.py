@@ -25,7 +25,8 @@ from search.service import citing
 from search.service.hits import export_row, hit, quote_hit, quote_of, snippet_of
 from search.service.indexing import CHECK_FILE
 from search.service.cost import EXPENSIVE_COST, is_expensive
-from search.service.request import SearchRequest, encode_cursor, normalise, parse_request
+from search.service.request import (SearchRequest, encode_cursor, filter_names, normalise,
+                                    parse_request)
 from search.service import usage, verify as verifying
 from search.service.pasted import read_paste
 
@@ -193,7 +194,7 @@ class SearchService:
         """Is a pasted quote (``q``) real, who said it, when, in which words, who first
         (search.service.verify); facet filters narrow where its source is looked for."""
         pasted = read_paste((args.get("q") or [None])[-1])
-        request = self.parse({k: v for k, v in args.items() if k != "q"})
+        request = self.parse({k: v for k, v in args.items() if k in filter_names(self.facets)})
         return verifying.verify(self.live(), pasted, request.filters, self._cite_source)
 
     def _cite_source(self, shown: dict) -> None:
@@ -219,9 +220,15 @@ class SearchService:
         if not request.q.strip():
             raise RequestError("missing_parameter", "q is required: a word or a phrase", "q")
         started = time.perf_counter()
+        live = self.live()
+        marked = live.query_words(request.q, "passage", request.phrase)
+        if not (marked.loose or marked.phrases or marked.exact):
+            raise RequestError("nothing_to_show", "a concordance shows words or phrases in "
+                                                  "context: wildcards, fields and ranges alone "
+                                                  "have no words to centre", "q")
         spec = self._spec(request)
         spec.facets = request.facets or list(usage.USE_FACETS)
-        answer = usage.concordance(self.live(), spec, width=width, order=order,
+        answer = usage.concordance(live, spec, width=width, order=order,
                                    start=(request.page - 1) * request.per_page,
                                    count=request.per_page, time_limit=self.limits.time_limit)
         for line in answer["lines"]:

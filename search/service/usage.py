@@ -94,7 +94,9 @@ def concordance(live: Snapshot, spec: SearchSpec, *, width: int, order: str, sta
         # every occurrence of every matching paragraph was read, so the order is the whole one
         "sorted_all": by_date or (not cut and read == outcome.total),
         "lines_read": len(lines),
-        "more": len(lines) > start + count or read < outcome.total,
+        # more lines on the next page: of a date order, unread paragraphs may hold them; of
+        # another, only the occurrences sorted (up to SORT_CAP) are ever shown
+        "more": len(lines) > start + count or (by_date and read < outcome.total),
         "facets": outcome.facets,
         "timeline": outcome.histogram,
         "warnings": outcome.warnings,

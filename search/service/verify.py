@@ -156,16 +156,20 @@ def verify(live: Snapshot, pasted: Pasted, filters: dict[str, list[str]] | None 
         more = {d: passages for d, passages in more.items() if d not in candidates}
         candidates.update(more)
         found = _ranked(found + _aligned(more, pasted, content), pasted)
-    phrase = _history_phrase(found[0]) if found else None
+    phrase = _history_phrase(found[0], pasted) if found else None
     told = None
     if phrase:
         # the earliest uses of the words, however deep the search for them ranked them
         told, earliest = history(live, phrase, filters, earliest=SHOWN_USES)
         extra = _by_doc(m.record for m in earliest if m.record["doc_id"] not in candidates)
         found = _ranked(found + _aligned(extra, pasted, content), pasted)
+        again = _history_phrase(found[0], pasted)
+        if again and again != phrase:  # another source came first: tell its words' history
+            told, _ = history(live, again, filters)
     shown = [_describe(live, f, pasted, cite) for f in found[:SHOWN_MATCHES]]
     verdict = _verdict(found[0], shown[0]) if found else "not_found"
     uses = _uses(found, shown, live, pasted, cite) if verdict != "not_found" else []
+    strong = sum(_strong(f) for f in found)
     return {
         "verdict": verdict,
         "verdict_label": VERDICTS[verdict],
@@ -174,6 +178,9 @@ def verify(live: Snapshot, pasted: Pasted, filters: dict[str, list[str]] | None 
         "matches": shown if verdict != "not_found" else [],
         "first": uses[0] if uses else None,
         "uses": uses,
+        # sources found holding the same words (uses lists the first SHOWN_USES of them); the
+        # history counts every paragraph holding the best match's longest verbatim run
+        "uses_found": strong if verdict != "not_found" else 0,
         "history": told if verdict != "not_found" else None,
         "took_ms": round((time.perf_counter() - started) * 1000, 1),
     }
@@ -298,7 +305,7 @@ def _describe(live: Snapshot, found: Found, pasted: Pasted, cite: Callable[[dict
     passage = found.first_passage
     shown = hit(passage, None)
     shown.pop("score", None)
-    kind, speaker, quote = _whose(live, found, passage)
+    kind, speaker, quote, one_voice = _whose(live, found)
     shown.update(
         passage=passage["key"], kind=kind, kind_label=SOURCE_KINDS[kind], speaker=speaker,
         quote=quote, quote_id=quote["id"] if quote else None,
@@ -306,7 +313,7 @@ def _describe(live: Snapshot, found: Found, pasted: Pasted, cite: Callable[[dict
         coverage=round(found.alignment.coverage, 3),
         content_coverage=round(found.content, 3),
         similarity=round(found.alignment.similarity, 3),
-        verbatim=found.alignment.verbatim,
+        verbatim=found.alignment.verbatim, one_voice=one_voice,
         diff=found.alignment.diff(),
         hint=_hint_agreement(pasted, shown, speaker))
     cite(shown)
@@ -334,47 +341,63 @@ def _passage_at(passages: list[dict], s: int) -> int:
     return len(passages) - 1
 
 
-def _whose(live: Snapshot, found: Found, passage: dict) -> tuple[str, dict | None, dict | None]:
-    """Whose words the first piece stands in: a quote's (its kind and speaker), else the
-    document's speaker's own text, else the outlet's narrative."""
-    piece = found.alignment.pieces[0]
-    first, last = found.alignment.source[piece.s0], found.alignment.source[piece.s1 - 1]
+def _whose(live: Snapshot, found: Found) -> tuple[str, dict | None, dict | None, bool]:
+    """Whose words the paste stands in: (kind, speaker, quote) of its first piece, and
+    whether every piece lies wholly in that one voice (what a verbatim verdict needs: a
+    quote's words followed by ``, Austin said`` are partly the outlet's)."""
     units = live.units_of(found.doc_id)
-    offset = _offset(units, passage["position"])
-    start, end = offset + first.start, offset + last.end
-    best, best_share = None, 0.5
-    for record in units:
-        if record.get("unit") != "quote":
-            continue
-        quote = quote_of(record)
-        if quote["start"] is None or quote["end"] is None:
-            continue
-        share = (min(end, quote["end"]) - max(start, quote["start"])) / max(end - start, 1)
-        if share > best_share:
-            best, best_share = quote, share
+    quotes = [q for q in (quote_of(r) for r in units if r.get("unit") == "quote")
+              if q["start"] is not None and q["end"] is not None]
+    starts = _paragraph_starts(units)
+    voices = []
+    for piece in found.alignment.pieces:
+        passage = found.passages[_passage_at(found.passages, piece.s0)]
+        base = starts.get(passage["position"], 0)
+        spans = [(base + w.start, base + w.end) for w in found.alignment.source[piece.s0:piece.s1]]
+        voices.append(_voice(passage, quotes, spans))
+    kind, speaker, quote, whole = voices[0]
+    name = speaker["name"] if speaker else None
+    one = all(v[3] and v[0] == kind and (v[1] or {}).get("name") == name for v in voices)
+    return kind, speaker, quote, one
+
+
+def _voice(passage: dict, quotes: list[dict], spans: list[tuple[int, int]]
+           ) -> tuple[str, dict | None, dict | None, bool]:
+    """(kind, speaker, quote, wholly) of one piece's words (``spans``: their offsets in the
+    document): the quote holding most of them, if it holds half; else the speech's own text
+    or the outlet's narrative. ``wholly``: no word of the piece is in another voice."""
+    def inside(quote: dict) -> int:
+        return sum(quote["start"] <= a and b <= quote["end"] for a, b in spans)
+    best = max(quotes, key=inside, default=None)
+    held = inside(best) if best else 0
     meta = passage.get("meta", {})
     spoken = meta.get("voice") == "speaker" or meta.get("type") == "speech"
     own = meta.get("speakers", []) if spoken else []
-    if best is not None and best["kind"] == "reported" and spoken:
-        # a speech paraphrasing someone: the words are still the speech's own
-        return "own_words", own[0] if len(own) == 1 else None, None
-    if best is not None and best["kind"] in SOURCE_KINDS:
+    if held * 2 >= len(spans) and best["kind"] in SOURCE_KINDS and not (
+            best["kind"] == "reported" and spoken):
         speakers = best["speakers"]
         speaker = speakers[0] if speakers else (
             {"name": best["speaker"], "role": None, "country": None, "kind": "unknown"}
             if best["speaker"] else None)
-        return best["kind"], speaker, best
-    if spoken:  # a speech whose speaker is not recorded (or several are) says so: no name
-        return "own_words", own[0] if len(own) == 1 else None, None
-    return "narrative", None, None
+        return best["kind"], speaker, best, held == len(spans)
+    # a speech's own text (also where it paraphrases someone: the words are still its own),
+    # or a speech whose speaker is not recorded (no name); else the outlet's narrative
+    quoted = sum(1 for q in quotes if q["kind"] in ("direct", "partial") for a, b in spans
+                 if q["start"] <= a and b <= q["end"])
+    kind = "own_words" if spoken else "narrative"
+    return kind, (own[0] if len(own) == 1 else None), None, quoted == 0
 
 
-def _offset(units: list[dict], position: int) -> int:
-    """Where paragraph ``position`` starts in its document's text (paragraphs are joined by
-    a blank line, as quotes' offsets count them)."""
+def _paragraph_starts(units: list[dict]) -> dict[int, int]:
+    """Where each paragraph starts in its document's text (paragraphs are joined by a blank
+    line, as quotes' offsets count them)."""
     paragraphs = sorted((u for u in units if u.get("unit") == "passage"),
                         key=lambda u: u["position"])
-    return sum(len(p.get("body") or "") + 2 for p in paragraphs[:position])
+    starts, at = {}, 0
+    for paragraph in paragraphs:
+        starts[paragraph["position"]] = at
+        at += len(paragraph.get("body") or "") + 2
+    return starts
 
 
 # -- the verdict --------------------------------------------------------------
@@ -383,7 +406,8 @@ def _verdict(best: Found, shown: dict) -> str:
     """The verdict on the best source (see the module doc)."""
     a = best.alignment
     if a.verbatim:
-        return "found_verbatim" if shown["kind"] in SPOKEN else "found_with_differences"
+        spoken = shown["kind"] in SPOKEN and shown["one_voice"]
+        return "found_verbatim" if spoken else "found_with_differences"
     if a.coverage >= DIFFERENT_COVERAGE and best.content >= DIFFERENT_CONTENT \
             and a.similarity >= DIFFERENT_SIMILARITY:
         return "found_with_differences"
@@ -399,10 +423,15 @@ def _explain(verdict: str, best: dict | None) -> str:
         return ("No paragraph of this corpus holds these words or most of them. This does not "
                 "prove the quote false: the corpus may not hold its source.")
     who = _who(best)
-    where = f"{best['title']} ({display_date(best['date'], best['date_precision']) or 'undated'})"
+    when = display_date(best["date"], best["date_precision"]) or "undated"
+    where = best["title"] if when in best["title"] else f"{best['title']} ({when})"
     if verdict == "found_verbatim":
         return f"The words stand letter for letter in {where}: {who}."
     if verdict == "found_with_differences":
+        if best["verbatim"] and not best["one_voice"]:
+            return (f"The words stand in {where}, but not all as {who}: part of them are "
+                    f"another voice's (the outlet's narrative, or another quote). Quote only "
+                    f"the speaker's words.")
         if best["verbatim"]:
             return (f"The words stand in {where}, but as {best['kind_label']}: not a quotation "
                     f"of {who}.")
@@ -447,11 +476,17 @@ def _date(found: Found) -> str:
     return found.passages[0].get("meta", {}).get("date") or "9999"
 
 
+def _strong(found: Found) -> bool:
+    """Whether a source holds the same words: most of the paste, in order, little else."""
+    return found.alignment.coverage >= USE_COVERAGE and \
+        found.alignment.similarity >= USE_SIMILARITY
+
+
 def _uses(found: list[Found], shown: list[dict], live: Snapshot, pasted: Pasted,
           cite: Callable[[dict], None]) -> list[dict]:
-    """Every source holding the same words, oldest first, with who repeated or quoted whom."""
-    strong = [f for f in found if f.alignment.coverage >= USE_COVERAGE
-              and f.alignment.similarity >= USE_SIMILARITY]
+    """The sources holding the same words (the first SHOWN_USES found), oldest first, with
+    who repeated or quoted whom."""
+    strong = [f for f in found if _strong(f)]
     described = {s["doc_id"]: s for s in shown}
     rows = [described.get(f.doc_id) or _describe(live, f, pasted, cite)
             for f in strong[:SHOWN_USES]]
@@ -485,10 +520,12 @@ def _use(row: dict, first: dict | None) -> dict:
     return {**{k: row.get(k) for k in keys}, "relation": relation}
 
 
-def _history_phrase(best: Found) -> str | None:
+def _history_phrase(best: Found, pasted: Pasted) -> str | None:
     """The best source's longest verbatim run (at most HISTORY_WORDS words) as a quoted
-    phrase, whose earliest uses and timeline the answer tells; None under 4 words."""
-    runs = [op["source"] for op in best.alignment.diff() if op["op"] == "same"]
+    phrase, whose earliest uses and timeline the answer tells; None for a run under 4 words
+    (the whole paste when it is shorter: ``cost of living``), whose history is a formula's."""
+    runs = [op["source"] for op in best.alignment.ops if op["op"] == "same"]
     longest = max(runs, key=lambda r: len(r.split()), default="")
     chosen = longest.split()[:HISTORY_WORDS]
-    return '"' + " ".join(chosen) + '"' if len(chosen) >= 4 else None
+    least = max(2, min(4, len(pasted.words)))
+    return '"' + " ".join(chosen) + '"' if len(chosen) >= least else None
