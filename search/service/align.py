@@ -37,8 +37,8 @@ _WORD_AND_TAIL = re.compile(f"({_WORD})([^\\w]*)")
 _ENDS = re.compile(r"[.!?…]")
 # An ellipsis in a paste marks words left out on purpose: ``...``, ``…``, ``[...]``.
 _ELLIPSIS = re.compile(r"\[?(?:\.\s?){3}\]?|\[?…\]?")
-# Two matching runs belong to one piece when the source words between them are at most this
-# many more than the pasted words between them.
+# Two matching runs belong to one piece when at most this many pasted words stand between
+# them, and the source words between them are at most this many more.
 MAX_GAP = 6
 # Pieces are looked for in at most this many rounds (a paste of a few sentences).
 MAX_PIECES = 8
@@ -208,17 +208,20 @@ def _best_piece(keys: list[str], a: int, b: int, skeys: list, limits: list[int])
     matcher = SequenceMatcher(None, keys[a:b], skeys, autojunk=False)
     best: Piece | None = None
     current: Piece | None = None
+    longest = {}  # a piece's longest run, by where it starts
     for p0, s0, size in _within_texts(matcher.get_matching_blocks(), limits):
         p0 += a
-        if current and s0 - current.s1 <= MAX_GAP + (p0 - current.p1) \
-                and _same_text(limits, current.s0, s0):
+        if current and p0 - current.p1 <= MAX_GAP and s0 - current.s1 <= MAX_GAP + (
+                p0 - current.p1) and _same_text(limits, current.s0, s0):
             current.p1, current.s1 = p0 + size, s0 + size
             current.matched += size
         else:
             current = Piece(p0, p0 + size, s0, s0 + size, size)
+        longest[current.s0] = max(longest.get(current.s0, 0), size)
         if best is None or current.matched > best.matched:
             best = Piece(current.p0, current.p1, current.s0, current.s1, current.matched)
-    if best is None or best.matched < min(3, b - a):
+    # a piece holds three words at least, two of them in a row (not ``men ... the ... of``)
+    if best is None or best.matched < min(3, b - a) or longest[best.s0] < min(2, b - a):
         return None
     return best
 
