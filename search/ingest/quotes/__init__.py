@@ -33,14 +33,21 @@ Speaker policy. Names are resolved to the fullest form the document or the
 registry knows (``Austin`` -> ``Lloyd Austin``). Pronouns go to the most recent
 matching antecedent (a person for he/she, an institution for it, a group for
 they), never to the subject of the clause they report (``Medicaid, he says,
-pays ...``). A description resolves to the person introduced with its title
+pays ...``); a person's gender comes from a title, a common given name or an
+earlier he/she (``Kai Brenner said he ...``), and a lone capitalised word never
+quoted nor written after a title (``Jersey gets ...``) yields to a person of the
+pronoun's gender named before. A quoted paragraph standing alone continues the
+previous speaker unless the sentence just before it turns to another person
+(``Councillor Rita Vos disagreed.``). A description resolves to the person introduced with its title
 (``the Republican governor`` -> Gov. Tom Rakestraw, ``the CNN host`` -> CNN's
 Dana Bash) or, for an epithet (``the mum-of-three``), to the person last named;
 one a story opens on and names later (``A red-faced roads minister joked ...``,
 then ``Julian Stroud, 52, ...``) is that person. Other descriptions stay as the
 text words them, with their prepositional phrases (``a spokesperson for Gov.
 Laura Kelly``, ``A court filing in a related lawsuit``); so do polls, surveys,
-reports and records in news, and groups (``Europeans say``). Collective sources
+reports and records in news, and groups (``Europeans say``), except that a
+study's named author is its source (``a survey published by the European Council
+on Foreign Relations``, ``according to the department's own figures``). Collective sources
 stay collective (``the ministers``, ``the Foreign Ministry``) and are never
 handed to the last named person; when the document names a body that met or was
 convened (``convened the U.S.-Japan Security Consultative Committee``), ``the

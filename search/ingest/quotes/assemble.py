@@ -15,7 +15,7 @@ from search.ingest.quotes.resolve import Resolver
 from search.ingest.quotes.sentences import QuotedText
 from search.ingest.quotes.transcripts import turn_speaker, turns
 from search.ingest.quotes.vocabulary import (
-    ANONYMOUS, BARE_CLAUSE, BARE_PARTICIPLES, FINDING, FINDINGS, QUIPPING, REPORTING,
+    ANONYMOUS, BARE_CLAUSE, BARE_PARTICIPLES, CONTINUING, FINDING, FINDINGS, QUIPPING, REPORTING,
 )
 from search.ingest.quotes.words import bare
 from search.ingest.speakers import SpeakerRegistry
@@ -27,6 +27,7 @@ _QUOTE_REACH = 400  # as quoted._REACH: how far from a quote an attribution may 
 _QUIP_REACH = 60  # '"Q," the mayor quips.': how far after its quote a noun-like -s cue may be
 _FINDING_REACH = 120  # "A survey published this week found": how far back its noun may be
 _THAT_AHEAD = re.compile(r"[^.;:!?\"“”\n]{0,100}?\bthat\b")
+_POSSESSIVE = re.compile(r"['’]s?\s")
 _FINDING_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(FINDINGS))})\b")
 
 
@@ -79,12 +80,14 @@ def _may_attribute(doc: QuotedText, m: re.Match) -> bool:
 
 
 def _inherit_subjects(doc: QuotedText, attributions: list[Attribution]) -> None:
-    """'..., adding that ...' speaks with the voice of the clause's subject."""
+    """'..., adding that ...' speaks with the voice of the clause's subject (not of a possessor in
+    it: 'He dismissed X's claim that ..., saying ...' is his)."""
     for k, att in enumerate(attributions):
         if not att.inherits or att.mention is not None:
             continue
         s_start, _ = doc.sentences.bounds(att.cue_start)
-        same = [prev for prev in attributions[:k] if prev.cue_start >= s_start and prev.mention is not None]
+        same = [prev for prev in attributions[:k] if prev.cue_start >= s_start and prev.mention is not None
+                and not _POSSESSIVE.match(doc.text, prev.mention.end)]  # not "dismissed X's claim that"
         att.mention = same[-1].mention if same else sentence_subject(doc.text, s_start, att.cue_start)
 
 
@@ -96,6 +99,8 @@ def _credit(doc: QuotedText, resolver: Resolver, drafts: list[Draft], source: st
         speaker, where = _speaker_of(draft, resolver, quotes, doc.text, speech)
         if speech and speaker is None and draft.kind == "reported":
             continue  # a speech's unattributed clause, or one its texts say ('the Charter says')
+        if draft.kind == "reported" and speaker is not None:
+            resolver.learn_gender(speaker, doc.text[draft.start:draft.start + 4].split(" ")[0])
         s_start, s_end = _context(doc, source, draft)
         quotes.append(Quote(draft.start, draft.end, source[draft.start:draft.end], draft.kind, speaker,
                             where[0], where[1], draft.cue, source[s_start:s_end]))
@@ -140,14 +145,19 @@ def _named_later(text: str, quotes: list[Quote], kinds: dict[str, str]) -> None:
 def _speaker_of(draft: Draft, resolver: Resolver, quotes: list[Quote], text: str,
                 speech: bool) -> tuple[str | None, tuple[int | None, int | None]]:
     """A turn's label, the draft's mention or, for a quoted sentence standing alone, the previous
-    quote's speaker: in the same paragraph of a speech, at most one paragraph on in an article."""
+    quote's speaker: in the same paragraph of a speech, at most one paragraph on in an article,
+    unless the sentence just before it turns to another person ('Rita Vos disagreed.')."""
     if draft.fixed:
         return draft.speaker, draft.label
     if draft.mention is not None:
-        return resolver.resolve(draft.mention), (draft.mention.start, draft.mention.end)
+        continuing = draft.cue is not None and draft.cue.split()[0] in CONTINUING
+        return resolver.resolve(draft.mention, continuing), (draft.mention.start, draft.mention.end)
     if draft.continues and quotes:
         prev = quotes[-1]
         breaks = len(_PARAGRAPH_BREAK.findall(text, prev.end, draft.start))
         if breaks <= (0 if speech else 1):
+            turned = None if speech else resolver.turned_to(prev.end, draft.start)
+            if turned is not None:
+                return resolver.resolve(turned), (turned.start, turned.end)
             return prev.speaker, (prev.speaker_start, prev.speaker_end)
     return None, (None, None)

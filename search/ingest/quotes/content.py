@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from search.ingest.names import UPPERCASE
-from search.ingest.quotes.vocabulary import ADDRESSEE, DETERMINERS, MONTHS_DAYS
+from search.ingest.quotes.vocabulary import ADDRESSEE, DETERMINERS, MONTHS_DAYS, NP_NOUNS
 from search.ingest.quotes.words import TOKEN, bare, is_cap, strip_span
 
 # A news dateline opening the first sentence: "KYIV, Ukraine (AP) — ", "CAIRO, Feb 27 (Reuters) - ".
@@ -23,7 +23,7 @@ LEAD_PP = re.compile(
     r"\s*(?:(?:on|last|this|late on|early on|earlier on|late|early)\s+(?:[A-Z]\w+|week|night|month|year)|"
     r"in an? (?:joint |separate |written |brief )?(?:statement|interview|speech|letter|post|tweet|video|"
     r"address|email|op-ed|briefing)|at an? [\w\s’'-]{0,40}?(?:conference|briefing|summit|meeting|"
-    r"event|rally|forum|hearing)|to (?:reporters|journalists|the press))\s*,?\s*"
+    r"event|rally|forum|hearing)|to (?:reporters|journalists|the press)|in [A-Z][\w’'-]+(?=\s+[a-z]))\s*,?\s*"
 )
 _MANNER = re.compile(r"[a-z]{3,}ly")  # "said flatly that C"
 # An addressee and what the warning or telling was about: "federal officials about defects".
@@ -75,20 +75,27 @@ def content_after(text: str, pos: int, s_end: int, verb: str, needs_that: bool) 
 
 
 def _adverbial(mid: str) -> bool:
-    """'on Thursday in a statement': a short adverbial, not a clause ('at least three more ... and')."""
+    """'on Thursday in a statement', 'Monday': a short adverbial, not a clause ('at least three more ... and')."""
     words = mid.split()
     return 0 < len(words) <= _ADVERBIAL_WORDS and "and" not in words and \
-        (words[0].lower() in _ADVERBIAL_OPENERS or _MANNER.fullmatch(words[0]) is not None)
+        (words[0].lower() in _ADVERBIAL_OPENERS or words[0].lower() in MONTHS_DAYS or  # "said Monday that"
+         _MANNER.fullmatch(words[0]) is not None)
 
 
 def skip_addressee(text: str, pos: int, hi: int) -> int:
-    """Past the addressee of 'told': 'reporters', 'the BBC', 'state radio' (a determiner only
-    first: in 'told reporters the bridge ...' the clause has begun)."""
+    """Past the addressee of 'told': 'reporters', 'the BBC', 'state radio', 'colleagues', 'the
+    committee' (a determiner or a common noun only first: in 'told reporters the bridge ...' the
+    clause has begun)."""
+    opened = False  # only a determiner so far: "told the committee"
     for k, tok in enumerate(TOKEN.finditer(text, pos, hi)):
         word = tok.group()
         low = bare(word)
         if not k and low in DETERMINERS or low in _ADDRESSEE_WORDS or (is_cap(word) and low not in MONTHS_DAYS):
             pos = tok.end()
+            opened = not k and low in DETERMINERS
+        elif (not k or opened) and word.islower() and low in NP_NOUNS:  # "told colleagues the report was late"
+            pos = tok.end()
+            break
         else:
             break
     return pos

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 from search.ingest.quotes.words import strip_span
 
-# Double quote marks of every style, and line breaks (a quote may not run on unannounced).
-_DOUBLE_MARKS = re.compile(r"[\"“”„«»]|\n")
-# A single mark that can open a quote: before a letter.
-_SINGLE_OPEN = re.compile(r"[‘'](?=[^\W\d_])")
+# Double quote marks of every style.
+_DOUBLE_MARKS = re.compile(r"[\"“”„«»]")
+# A single mark that can open a quote: before a letter, at the start or after a space, bracket
+# or dash (otherwise it is an apostrophe: "don't"). Both single-mark patterns open on the mark
+# and look behind after it, so that the regex engine skips to the marks in C.
+_SINGLE_OPEN = re.compile(r"[‘'](?:(?<=[ \t\n\r(\[—–-][‘'])|(?<=^[‘']))(?=[^\W\d_])")
 # A single mark that can close one: after a non-space, before a space, punctuation or line end.
-_SINGLE_CLOSE = re.compile(r"(?<=[^\s‘'])[’'](?=[\s,.;:!?)\]—–-]|$)", re.M)
-# What may stand before an opening single mark (otherwise it is an apostrophe: "don't").
-_BEFORE_SINGLE_OPEN = " \t\n\r([—–-"
+_SINGLE_CLOSE = re.compile(r"[’'](?<=[^\s‘'][’'])(?=[\s,.;:!?)\]—–-]|$)", re.M)
 # Neighbours that make a double mark opening, or closing.
 _BEFORE_OPEN = "([{—–-/"
 _AFTER_CLOSE = ",.;:!?)]}—–-"
@@ -32,6 +32,7 @@ _TITLE_MAX_WORDS = 10
 # Words before a Title Case quote that make it a coined phrase someone used, not a name:
 # 'an "Asian NATO"', 'called him "Senator Spreadsheet"', 'branded it as "Project Fear"'.
 _PHRASE_BEFORE = re.compile(r"\b(?:an?|it|him|her|them|as)\s*$", re.I)
+_SO_CALLED = re.compile(r"\bso[- ]called\s*$", re.I)  # a term named, no one quoted
 # Words before a title that may keep a final comma inside its marks: 'on "Meet the Press,"'.
 _TITLE_BEFORE = re.compile(r"(?:\b(?:on|in|of)|['’]s)\s*$")
 
@@ -78,8 +79,10 @@ def single_marks(text: str) -> str:
 def names_in_marks(text: str, spans: list[Span]) -> list[Span]:
     """Quoted spans that name something instead of quoting anyone: a title in Title Case with
     no sentence punctuation ("Meet the Press", "State of the Union"; a final comma only after
-    'on', 'in', 'of' or a possessive: 'on "Morning Edition," she said') or a handle ("@name")."""
-    return [s for s in spans if _handle(text[s.start:s.end]) or _title(text, s)]
+    'on', 'in', 'of' or a possessive: 'on "Morning Edition," she said'), a handle ("@name"), or a
+    term after 'so-called' (the 'so-called "snapback" clause')."""
+    return [s for s in spans if _handle(text[s.start:s.end]) or _title(text, s) or
+            _SO_CALLED.search(text, max(0, s.open - 12), s.open)]
 
 
 def _handle(words: str) -> bool:
@@ -124,16 +127,15 @@ def _double_spans(text: str) -> list[Span]:
     paragraph opens with a quote mark (the multi-paragraph convention), otherwise it is dropped."""
     spans: list[Span] = []
     opened: int | None = None
-    pending_newline = False
+    previous = -1
     n = len(text)
     for m in _DOUBLE_MARKS.finditer(text):
         pos = m.start()
-        if m.group() == "\n":
-            pending_newline = opened is not None
-            continue
         role = _mark_role(text, pos, n)
-        if opened is not None and pending_newline:
-            pending_newline = False
+        # a line break since the last mark: the open quote may not run on unannounced
+        pending_newline = opened is not None and text.find("\n", previous + 1, pos) >= 0
+        previous = pos
+        if pending_newline:
             if role != "close" and text[text.rfind("\n", 0, pos) + 1:pos].strip() == "":
                 continue  # the paragraph-opening mark of a continued quote
             opened = None
@@ -172,8 +174,7 @@ def _single_spans(text: str, outside: list[Span]) -> list[Span]:
     """British-style single quotes: an opening mark before a letter, the first plausible closing
     mark after it in the same paragraph (a plural possessive like ``ministers' meeting`` is
     skipped when a later closing mark exists)."""
-    opens = [m.start() for m in _SINGLE_OPEN.finditer(text)
-             if not m.start() or text[m.start() - 1] in _BEFORE_SINGLE_OPEN]
+    opens = [m.start() for m in _SINGLE_OPEN.finditer(text)]
     if not opens:
         return []
     closes = [m.start() for m in _SINGLE_CLOSE.finditer(text)]

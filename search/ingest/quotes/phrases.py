@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from search.ingest.names import ADDRESS_FORMS, PROSE_PARTICLES
 from search.ingest.quotes.content import DATELINE
 from search.ingest.quotes.vocabulary import (
     ADVERBS, CAP_STOP, CONNECTORS, DETERMINERS, FEMALE_NAMES, FEMININE, FINDINGS, FIRST_PERSON, GEO,
-    IRREGULAR_PARTICIPLES, MASCULINE, NON_CLAUSE_START, NP_MODS, NP_NOUNS, OCCASIONS, ORG_HEADS, PREPOSITIONS,
-    PRONOUNS, SINGULAR_ROLES, SURNAME_TITLES, TITLES,
+    IRREGULAR_PARTICIPLES, IRREGULAR_PAST, MALE_NAMES, MASCULINE, MONTHS_DAYS, NON_CLAUSE_START, NP_MODS,
+    NP_NOUNS, OCCASIONS, ORG_HEADS, PREPOSITIONS, PRONOUNS, SINGULAR_ROLES, SURNAME_TITLES, TITLES,
 )
 from search.ingest.quotes.words import TOKEN, bare, is_cap, possessive
 
 # A time phrase between speaker and cue: "X on Thursday said", "X earlier this week told".
 TIME_BEFORE = re.compile(
     r"(?:\s*,)?\s+(?:(?:late |early |earlier |later )?on\s+(?:[A-Z][a-z]+day|[A-Z][a-z]+\.? \d{1,2})|"
-    r"(?:earlier |later )?(?:last|this) (?:week|month|year|weekend)|yesterday|today|tonight)\s*,?\s*$"
+    r"(?:earlier |later )?(?:last|this) (?:week|month|year|weekend|morning|afternoon|evening|night)|yesterday|"
+    r"today|tonight)\s*,?\s*$"
 )
 # What may precede a sentence's subject: a dateline, a discourse word, an opening participle clause
 # ("Speaking in Tokyo, ..."), an opening prepositional phrase ("Outside the chamber, ...") or
@@ -34,19 +36,20 @@ _DEMONSTRATIVE = re.compile(r"(?:That|This)\s+(?=[a-z])")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 # Lowercase words that never qualify a speaker noun: function words, pronouns, cue words.
 _NOT_MODIFIERS = CONNECTORS | DETERMINERS | ADVERBS | NON_CLAUSE_START | CAP_STOP | set(PRONOUNS) | \
-    {"said", "says", "told", "added", "also", "just", "even", "very", "really", "its", "who"}
+    IRREGULAR_PAST | {"said", "says", "told", "added", "also", "just", "even", "very", "really", "its", "who"}
 _OBJECT_PRONOUNS = ("him", "them", "her")  # never the subject of a cue
 _NUMERALS = {"two", "three", "four"}  # determiners a definite article may precede
 _DEFINITES = {"the", "its", "his", "her", "their", "our", "my", "these", "those"}
 _JOINS = {"of", "for"}  # "Minister of Defense", "Secretary for Foreign Affairs"
 _BACK = 160  # how far a speaker phrase may reach
-_COMMON_NOUN = re.compile(r"[a-z][a-z-]+[a-z]")
+_COMMON_NOUN = re.compile(r"[a-z][a-z-]+[a-z]|\d+-year-old")  # "the 45-year-old" too
 # Endings of abstract nouns, which head no speaker phrase: "the correctness", "the timing".
 _ABSTRACT = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ing", "ism", "ship", "ure")
 _COMMON_REACH = 6  # words from a determiner to its common noun: "The Chicago Ledger editorial board"
 # A preposition joining a description to its complement: "a spokesperson for ...", "a source
-# close to ...", "one senior official in ...".
-_POSTMODIFYING = r"(?:of|for|in|at|by|from|near|close to|with|on|within|among|across|inside|outside)"
+# close to ...", "one senior official in ...", "people familiar with ...".
+_POSTMODIFYING = (r"(?:of|for|in|at|by|from|near|close to|with|on|within|among|across|inside|outside|"
+                  r"familiar with|briefed on|knowledgeable about|involved in|aware of)")
 _POSTMODIFIER_BEFORE = re.compile(rf"\b{_POSTMODIFYING}\s+$")
 _POSTMODIFIER_AFTER = re.compile(rf"\s+{_POSTMODIFYING}\s+")
 # The names listed before the last one: "Spain, Italy and " (Portugal).
@@ -54,6 +57,13 @@ _LISTED = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*"
 _LIST_BEFORE = re.compile(rf"(?:(?:{_LISTED}, )+(?:{_LISTED},? (?:and|or) )?|{_LISTED},? (?:and|or) )$")
 _LIST_WORDS = re.compile(r"[A-Z][\w.'’-]*")
 _LIST_END = re.compile(r"\s(?:and|or)\s")  # a list ends "... and Portugal"
+# A participle and its agent after a finding: "published on Wednesday by ", ", conducted by ".
+_AUTHORED = re.compile(rf"\s*,?\s*(?:[a-z]+ed|{'|'.join(sorted(IRREGULAR_PARTICIPLES))})\b"
+                       r"[^,;:\"“”()]{0,60}?\bby\s+")
+# Where an agent ends: punctuation, or a time ("in late May", "on Wednesday", "last week").
+_AUTHOR_END = re.compile(rf"\s*(?:[,;:.!?)]|$)|\s+(?:in|on|during)\s+(?:(?:late|early|mid)[\s-]+)?"
+                         rf"(?:{'|'.join(sorted(w.capitalize() for w in MONTHS_DAYS))})\b|\s+(?:last|this)\s+"
+                         r"(?:week|month|year)\b")
 # Titles of a person, not of an institution: "Minister", not "House" or "Press".
 _PERSONAL_TITLES = TITLES - ORG_HEADS
 
@@ -151,6 +161,10 @@ def _walk_back(text: str, toks: list[re.Match], i: int) -> int | None:
             if low in _NUMERALS and j > 0 and bare(toks[j - 1].group()) in _DEFINITES:
                 first = j - 1  # "the two countries"
             break
+        if low[:1].isdigit() and j and bare(toks[j - 1].group()) == "no":
+            first = j - 1  # "a No 10 source", "the No. 2 Democrat"
+            j -= 2
+            continue
         if _np_word(word) or low in PROSE_PARTICLES or word in "/&" and j and is_cap(toks[j - 1].group()):
             first = j  # "Register/Mediacom", "Procter & Gamble"
         elif _modifier(word) and modifiers < 2 and (low[0].isdigit() or not is_cap(toks[first].group())):
@@ -196,7 +210,8 @@ def np_after(text: str, pos: int, hi: int, common: bool = False) -> Mention | No
     for k, tok in enumerate(toks):
         w = tok.group()
         low = bare(w)
-        if k and "\n" in text[toks[k - 1].end():tok.start()]:
+        if k and ("\n" in text[toks[k - 1].end():tok.start()] or
+                  w[-1] == "s" and w.islower() and _verb_after_name(toks[k - 1].group(), w)):
             break
         if _head_word(w) or common and k and bare(toks[0].group()) in DETERMINERS and _common_noun(w):
             last = k
@@ -212,12 +227,21 @@ def np_after(text: str, pos: int, hi: int, common: bool = False) -> Mention | No
     return mention_at(text, toks[0].start(), toks[last].end(), common)
 
 
+def _verb_after_name(prev: str, word: str) -> bool:
+    """``Jordan Pike chairs the panel``: a lower-case -s word right after a name is its verb,
+    not a modifier (after an institution it may be one: 'White House communications director')."""
+    low = prev.lower()
+    return word.islower() and word.endswith("s") and not word.endswith(("ss", "us")) and \
+        word not in NP_MODS and word not in NP_NOUNS and is_cap(prev) and not prev.isupper() and \
+        not possessive(prev) and bare(prev) not in ORG_HEADS and bare(prev) not in TITLES and not _place(low)
+
+
 def postmodified_before(text: str, lo: int, np: Mention) -> Mention:
     """The description ``np`` completes, if any: ``a spokesperson for`` + ``Gov. Laura Kelly``,
     ``her critics in`` + ``the party leadership``; a person stays themselves."""
     while True:
         np = _with_list(text, lo, np)
-        prep = _POSTMODIFIER_BEFORE.search(text, max(lo, np.start - 12), np.start)
+        prep = _POSTMODIFIER_BEFORE.search(text, max(lo, np.start - 24), np.start)
         head = np_before(text, lo, prep.start(), common=True) if prep else None
         if head is None or head.kind not in ("role", "group") or text[head.end:prep.start()].strip():
             return np
@@ -231,6 +255,23 @@ def _with_list(text: str, lo: int, np: Mention) -> Mention:
             not _LIST_END.search(f"{listed.group()} {np.text}"):
         return np
     return Mention(text[listed.start():np.end], listed.start(), np.end, np.kind, np.name, "pl")
+
+
+def finding_author(text: str, np: Mention, hi: int) -> Mention | None:
+    """The author of a study or poll named after a participle, who is its source: 'a survey
+    published on Wednesday by the European Council on Foreign Relations' -> the Council, 'the poll,
+    conducted by YouGov in May,' -> YouGov."""
+    if np.kind not in ("role", "group") or np.name not in FINDINGS:
+        return None
+    by = _AUTHORED.match(text, np.end, hi)
+    if by is None:
+        return None
+    stop = _AUTHOR_END.search(text, by.end(), hi)
+    end = stop.start() if stop else hi
+    words = text[by.end():end].split()
+    if not words or not is_cap(words[-1]) and bare(words[-1]) not in NP_NOUNS:
+        return None
+    return Mention(text[by.end():end], by.end(), end, "group", bare(words[-1]), "it")
 
 
 def postmodified_after(text: str, np: Mention, hi: int) -> Mention:
@@ -265,7 +306,8 @@ def mention_at(text: str, start: int, end: int, common: bool = False) -> Mention
     described = joint is not None and words[joint - 1].islower()  # "a spokesperson for Gov. Ida Lund"
     name, title = ([], []) if described else name_and_title(words)
     if name and not (bare(words[0]) == "the" and not title):  # "the Greens", "the Jusos": a group
-        return Mention(phrase, start, end, "person", " ".join(name), _gender(words[:len(words) - len(name) + 1]))
+        return Mention(phrase, start, end, "person", " ".join(name),
+                       _gender(words[:len(words) - len(name) + 1], named=len(name) > 1))
     head = bare(words[joint - 1] if joint else words[-1])
     plural = (head.endswith("s") and not head.endswith("ss") or head.endswith(("men", "people"))) and \
         head not in ORG_HEADS and head not in GEO
@@ -283,13 +325,17 @@ def name_and_title(words: list[str]) -> tuple[list[str], list[str]]:
     run = _capitalised_run(words)
     cut = _title_end(run)
     name, title = run[cut:], run[:cut]
+    while len(name) > 3 and bare(name[0]) in _JOINS:  # "Minister of State for Ports Ravi Das"
+        title, name = title + name[:2], name[2:]
     if "of" in name:
         name = name[:name.index("of")]
-    if any(bare(w) in ORG_HEADS or bare(w) in NP_NOUNS or bare(w) in NP_MODS for w in name):
+    # "Sen. Tom Banks", "Mr. Major", "Commission Vice-President Henrik Aalto"
+    personal = any(bare(w) in _PERSONAL_TITLES or "-" in w and _title_word(bare(w)) for w in title)
+    if any(bare(w) in ORG_HEADS or not personal and (bare(w) in NP_NOUNS or bare(w) in NP_MODS) for w in name):
         return [], title
     if not name or all(_place(bare(w)) or w.isupper() and len(w) <= 5 for w in name):
         return [], title
-    if any(bare(w) in ORG_HEADS for w in title) and not any(bare(w) in _PERSONAL_TITLES for w in title):
+    if any(bare(w) in ORG_HEADS and not possessive(w) for w in title) and not personal:  # not "CNN's Jake Tapper"
         return [], title
     return name, title
 
@@ -331,19 +377,53 @@ def _title_end(run: list[str]) -> int:
     for k, word in enumerate(run):
         low = bare(word)
         surname = low in SURNAME_TITLES and k and is_cap(run[k - 1]) and bare(run[k - 1]) not in TITLES
-        if (low in TITLES or low in ORG_HEADS or possessive(word)) and not surname:
+        if (_title_word(low) or low in ORG_HEADS or possessive(word)) and not surname:
             cut = k + 1
     return cut
 
 
-def _gender(words: list[str]) -> str | None:
-    """'f' or 'm' from a gendered title or a woman's given name, else unknown."""
+def _title_word(low: str) -> bool:
+    """A title, or a compound of titles ('vice-president'), or a family description before a
+    name ('dad-of-three', 'mother-of-two')."""
+    if low in TITLES:
+        return True
+    parts = low.split("-")
+    return len(parts) > 1 and (all(part in TITLES for part in parts) or parts[1] == "of" and len(parts) == 3)
+
+
+def _gender(words: list[str], named: bool = False) -> str | None:
+    """'f' or 'm' from a gendered title, or (``named``: the last word is the given name of a
+    name of two words or more; a lone word is a surname, ``Dorsey``) from that name; else
+    unknown."""
     lows = {bare(w) for w in words}
-    if lows & FEMININE or lows & FEMALE_NAMES:
+    if lows & FEMININE:
         return "f"
     if lows & MASCULINE:
         return "m"
-    return None
+    return given_name_gender(bare(words[-1])) if named and words else None
+
+
+# gender-guesser's answers taken (its "mostly_" ones, such as Robin, Sasha or Kim, are not)
+_GUESSED = {"female": "f", "male": "m"}
+
+
+@lru_cache(maxsize=8192)
+def given_name_gender(name: str) -> str | None:
+    """'f' or 'm' for a given name gender-guesser or our own list holds one way (a name
+    given to both, such as Andrea or Jean, gives None)."""
+    if name in FEMALE_NAMES:
+        return "f"
+    if name in MALE_NAMES:
+        return "m"
+    return _GUESSED.get(_given_names().get_gender(name))
+
+
+@lru_cache(maxsize=1)
+def _given_names():
+    """gender-guesser's detector, loaded once a process (about a second: its table is read
+    only when a quote's speaker is named without a title)."""
+    from gender_guesser.detector import Detector
+    return Detector(case_sensitive=False)
 
 
 def sentence_subject(text: str, start: int, limit: int) -> Mention | None:

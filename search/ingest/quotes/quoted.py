@@ -12,7 +12,7 @@ from search.ingest.quotes.phrases import Mention, np_before
 from search.ingest.quotes.quote import Draft
 from search.ingest.quotes.sentences import QuotedText
 from search.ingest.quotes.subjects import bare_end, subject
-from search.ingest.quotes.vocabulary import BARE_QUOTE
+from search.ingest.quotes.vocabulary import BARE_QUOTE, FINDING
 from search.ingest.quotes.words import strip_span
 
 _REACH = 400  # how far from a quote an attribution may be
@@ -28,8 +28,15 @@ _CLOSING_MARKS = "\"”’'»"
 _QUOTES_BETWEEN = re.compile(r"\s*[:,]?\s*(?:[\"“][^\"“”\n]{1,200}[\"”]\s*(?:,|and|or)?\s*)*")
 _COLON_HEAD = 160  # how long a speaker phrase before a colon may be
 _ROUNDUP_WORDS = 8  # words between a roundup's name and its colon ("The Atlantic Review", "on X")
+_ROUNDUP_PERSON_WORDS = 16  # after a person's name, a longer description ("former ambassador to ..., speaking to X")
 # A past tense and its short object before a colon: "intervened:", "pressed him:", "shot back:".
 _VERB_BEFORE_COLON = re.compile(r"\b(?:[a-z]+ed|shot|hit|struck|wrote)\b(?:\s+(?:him|her|them|back|in|out))?\s*:$")
+# A cue's few words up to the quote it introduces: 'described as "', 'called it "', 'said: "'.
+_LEADS_TO_QUOTE = re.compile(r"(?:\s*(?!and\b|but\b|or\b)[\w’'-]+){0,3}\s*:?\s*")
+# Words of the sentence before an as-clause ('her sister is, as X puts it, "q"'): what follows
+# completes that sentence, a fragment.
+_AS_MID_SENTENCE = re.compile(r"\s*[^\W_][^.!?]*,\s*[Aa]s\s+$")  # not '"Peace", as X said, "will ..."'
+_OPENING_MARKS = "\"“‘«„'"
 _EXACT_EDGES = " \t\n,.;:—–-"  # trimmed off an attribution's content to compare it with a quote
 
 
@@ -55,6 +62,8 @@ def _direct(doc: QuotedText, span: Span, near: list[Attribution]) -> Draft | Non
     s_start, _ = doc.sentences.bounds(span.open)
     head = text[s_start:span.open].rstrip()
     for att in near:
+        if att.as_clause and _AS_MID_SENTENCE.match(text, s_start, att.mention.start):
+            continue  # "her sister is, as Volkova puts it, "on another planet."": a fragment
         if att.before is not None and _exactly(text, att.before, span) or \
                 att.after is not None and _exactly(text, att.after, span) and _introduces(text, att, span) or \
                 _resumes(text, att, span) or not head and _introduces_paragraph(text, att, span) or \
@@ -83,9 +92,11 @@ def _colon_speaker(text: str, start: int, colon: int) -> Mention | None:
     if np is not None and np.kind != "pronoun" and not text[start:np.start].strip():
         return np
     comma = text.find(",", start, colon)
-    if comma > 0 and len(text[comma:colon].split()) <= _ROUNDUP_WORDS:
+    words = len(text[comma:colon].split())
+    if comma > 0 and words <= _ROUNDUP_PERSON_WORDS:
         np = np_before(text, start, bare_end(text, start, comma))
-        if np is not None and np.kind in ("person", "group") and not text[start:np.start].strip():
+        if np is not None and (np.kind == "person" or np.kind == "group" and words <= _ROUNDUP_WORDS) and \
+                not text[start:np.start].strip():
             return np
     verb = _VERB_BEFORE_COLON.search(text, start, colon + 1)
     return subject(text, start, verb.start()) if verb else None
@@ -125,16 +136,36 @@ def _exactly(text: str, content: tuple[int, int], span: Span) -> bool:
 
 
 def _embedded(doc: QuotedText, span: Span, near: list[Attribution]) -> Draft | None:
-    """A quote inside an attributed clause, or in a sentence with a cue: partial."""
+    """A quote inside an attributed clause, or in a sentence with a cue: partial. Of the cues
+    before it, a finding reported by a speaker stays the speaker's ('X posted that the poll
+    showed "q"': X), and a speech cue nearer the quote than the clause's own is the quote's
+    ('the survey found that ..., a shift its authors described as "q"': the authors) if it leads
+    straight to the quote (not 'X said Y welcomed the vote and would "q"': X)."""
     s_start, s_end = doc.sentences.bounds(span.open)
     holding = [a for a in near if any(c and c[0] <= span.start and span.end <= c[1] for c in (a.before, a.after))]
-    same = [a for a in near if s_start <= a.cue_start < s_end]
+    same = [a for a in near if s_start <= a.cue_start < s_end and not _own_as_quote(doc, a, span, s_start)]
     for group in (holding, same):
         if group:
             before = [a for a in group if a.cue_start < span.open]
             att = before[-1] if before else group[0]
+            speech = [a for a in before if a.cue.split()[0] not in FINDING]
+            if speech and att.cue.split()[0] in FINDING:
+                att = speech[-1]
+            nearer = [a for a in same if att.cue_end <= a.cue_start < span.open and a.cue.split()[0] not in FINDING
+                      and _LEADS_TO_QUOTE.fullmatch(doc.text, a.cue_end, span.open)]
+            att = nearer[-1] if nearer else att
             return Draft(span.start, span.end, "partial", att.mention, att.cue)
     return None
+
+
+def _own_as_quote(doc: QuotedText, att: Attribution, span: Span, s_start: int) -> bool:
+    """An as-clause after a fragment that introduces a quote of its own ('lined with "dragon's
+    teeth" and her sister is, as Volkova puts it, "on another planet."'): it credits that quote,
+    not the earlier fragment ('"massive retaliation", as they say' keeps it)."""
+    if not att.as_clause or att.cue_start < span.open or not doc.text[s_start:span.open].strip():
+        return False
+    after = att.after
+    return after is not None and doc.overlaps_quote(*after) and doc.text[after[0]] in _OPENING_MARKS
 
 
 def _standalone(doc: QuotedText, span: Span) -> Draft | None:

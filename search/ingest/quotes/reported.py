@@ -9,15 +9,13 @@ import re
 from search.ingest.quotes.attribution import Attribution, cues
 from search.ingest.quotes.quote import Draft
 from search.ingest.quotes.sentences import QuotedText
-from search.ingest.quotes.vocabulary import FINDING, NON_CLAUSE_START, REPORTING
+from search.ingest.quotes.vocabulary import FINDING, IRREGULAR_PAST, NON_CLAUSE_START, REPORTING
 from search.ingest.quotes.words import strip_span
 
 # A finite verb: an auxiliary, a past tense (regular or common irregular), a present tense
 # -s form followed by a typical object or particle, or any word after a subject pronoun.
 _AUXILIARY = r"is|are|was|were|will|would|could|should|can|may|might|must|has|have|had|did|does|do|shall|\w+n't|cannot"
-_PAST = (r"\w{2,}ed|fell|made|took|gave|got|came|went|saw|knew|thought|found|left|felt|kept|held|brought|began|"
-         r"ran|won|lost|met|paid|sent|spent|built|stood|meant|led|rose|grew|drew|broke|spoke|chose|became|sold|"
-         r"bought|fought|sought|struck|fled|withdrew")
+_PAST = "|".join([r"\w{2,}ed", *sorted(IRREGULAR_PAST)])
 _FINITE = re.compile(
     rf"\b(?:{_AUXILIARY}|{_PAST}|\w{{3,}}s\s+(?:the|a|an|to|that|it|its|their|his|her|no|not|more|in|on|"
     r"for|with|up|out|down|[A-Z]\w*))\b|\b(?:I|we|you|he|she|they)\s+[a-z]{2,}\b"
@@ -31,6 +29,8 @@ _PERSONAL_PRONOUNS = {"he", "she", "they", "it", "i", "we"}
 _QUANTITY = re.compile(r"(?:at least|at most|about|around|over|nearly|almost|more than|less than|fewer than|"
                        r"up to)\s+(?:[\d$€£]|(?:one|two|three|four|five|six|seven|eight|nine|ten|a dozen|"
                        r"dozens|hundreds|thousands|half)\b)")
+# "there" with its verb opens a clause ("insisted there will be no referendum"), not a place.
+_EXISTENTIAL = re.compile(rf"[Tt]here\s+(?:{_AUXILIARY}|remains?|seems?|appears?|exists?)\b")
 # Words opening a subordinate clause before the main one: "If the talks fail, the ministry will ...".
 _SUBORDINATE_OPENERS = {"if", "unless", "once", "when", "while", "although", "though", "because", "since",
                         "after", "before", "until"}
@@ -45,6 +45,10 @@ _FIRST_WORDS = re.compile(r"(?:\S+\s+){0,9}\S+")  # a reported clause shows its 
 _SUBORDINATORS = _SUBORDINATE_OPENERS | {"as", "whereas", "which", "who", "and", "but", "so", "amid", "despite"}
 _CLAUSE_EDGES = " \t\n.,;:!?"
 _OPENING_CHARS = "\"“”‘’'«»("  # a clause opening with one of these is a quote or an aside
+# A participle phrase opening the sentence: "Asked whether ...", "Speaking to reporters", "Pressed on".
+_PARTICIPLE_OPENING = re.compile(r"[A-Z][a-z]+(?:ed|ing)\s+(?:by|about|whether|if|on|to|at|in|why|how|what|for)\b")
+_FINAL_CHARS = ".!?\"”’')»…:"  # how a paragraph of prose ends
+_HEADING_WORDS = 20
 _RECENT_DRAFTS = 4  # clauses of the same sentence compared for overlap
 
 
@@ -54,7 +58,7 @@ def reported(doc: QuotedText, attributions: list[Attribution]) -> list[Draft]:
     tail_ends = sorted(a.before[1] for a in attributions if a.before)
     drafts: list[Draft] = []
     for att in attributions:
-        if not att.reports or att.as_clause or att.mention is None:
+        if not att.reports or att.as_clause or att.mention is None or _heading(doc, att.cue_start):
             continue
         for start, end in _report_pieces(doc, att, tail_ends):
             if not any(d.start < end and start < d.end for d in drafts[-_RECENT_DRAFTS:]):
@@ -86,6 +90,14 @@ def _report_pieces(doc: QuotedText, att: Attribution, tail_ends: list[int]) -> l
         if _valid_predicate(text, start, end) if predicate else _valid_clause(text, start, end, introduced or k > 0):
             valid.append((start, end))
     return valid
+
+
+def _heading(doc: QuotedText, pos: int) -> bool:
+    """A short line with no final stop ('18:42 – Draft declaration agreed, diplomats say', 'Minister
+    says talks will go on'): a headline or a live blog's heading, which reports nothing."""
+    start, end = doc.sentences.block(pos)
+    line = doc.text[start:end].rstrip()
+    return bool(line) and line[-1] not in _FINAL_CHARS and len(line.split()) <= _HEADING_WORDS
 
 
 def _without_apposition(text: str, start: int, end: int) -> tuple[int, int]:
@@ -170,10 +182,13 @@ def _valid_clause(text: str, start: int, end: int, introduced: bool) -> bool:
     if len(words) < 3 or text[start] in _OPENING_CHARS:
         return False
     first = words[0].lower()
+    if _PARTICIPLE_OPENING.match(text, start, end):
+        return False  # "Asked by reporters whether ..., she laughed": a question, no report
     if first in _SUBORDINATE_OPENERS:
         comma = text.find(",", start, end)
         return comma > 0 and _valid_clause(text, *strip_span(text, comma + 1, end, _CLAUSE_EDGES), introduced)
-    if first in NON_CLAUSE_START and not introduced and not _QUANTITY.match(text, start, end):
+    if first in NON_CLAUSE_START and not introduced and not _QUANTITY.match(text, start, end) and \
+            not _EXISTENTIAL.match(text, start, end):
         return False
     return introduced or _FINITE.search(text, start, _word_end(text, start, end)) is not None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from search.ingest.quotes.phrases import (
-    TIME_BEFORE, Mention, joined, np_before, postmodified_before,
+    TIME_BEFORE, Mention, finding_author, joined, np_before, postmodified_before,
 )
 from search.ingest.quotes.vocabulary import ADVERBS, IRREGULAR_PARTICIPLES, NP_NOUNS, TITLES
 from search.ingest.quotes.words import bare, possessive
@@ -29,16 +29,20 @@ _CLAUSE_OPENING = re.compile(
     r"[,;:]\s*(?:(?:but|and|while|as|although|though|whereas|yet)\s+)?|"
     r"(?:^|\W)(?:[Bb]ut|[Aa]nd|[Ww]hile|[Aa]lthough|[Tt]hough|[Ww]hereas)\s+)$"
 )
-_ARTICLE_MODIFIER = re.compile(r"\s*(?:[Tt]he|[Aa]n?)\s+(?:[a-z-]+\s+){1,2}")
+_ARTICLE_MODIFIER = re.compile(r"\s*(?:[Tt]he|[Aa]n?|[A-Z][\w.]*['’]s)\s+(?:[a-z-]+\s+){1,2}")
 _PARTICIPLE = re.compile(r"\w+(?:ed|ing)$")  # "asked about it", "speaking in Tokyo"
 # A participle phrase ending a description: "published this week", "brought by 140 families".
 _PARTICIPLE_PHRASE = re.compile(
-    rf"\s(?:\w+ed|{'|'.join(sorted(IRREGULAR_PARTICIPLES))})\b[^,;:\"“”()]{{0,80}}$")
+    rf"\s(?:[a-z]+ed|{'|'.join(sorted(IRREGULAR_PARTICIPLES))})\b[^,;:\"“”()]{{0,80}}$")  # not "Mohamed"
 _RELATIVE = re.compile(r",\s*who\s+(?:\w+\s+){0,2}$")  # "..., who noted", ", who had earlier said"
+_SEGMENT_MARKS = re.compile(r"[(),]")
+_COPULA = re.compile(r"\b(?:was|were|is|are)\s")  # "Also testifying was Adm. X"
 _AS_OPENING = re.compile(r"\s*as\s")  # a segment "as X" names the subject of an as-clause
 _AGENT = re.compile(r"\bby\s")  # "released in June by the Kansas Hospital Association"
 _PARTY_TAG = re.compile(r"\s*\([^()]{1,40}\)\s*$")  # "Sen. Y (D-Minn.)", "Gordon Baird (Lab, Falkirk)"
 _LAST_WORD = re.compile(r"\s*\b(\w+)\s*$")
+# A party tag set off by commas: "Sen. Carl Webb, R-Texas, said", "Rep. Ann Lo, D-N.Y., said".
+_PARTY_SEGMENT = re.compile(r"\s*(?:[DRI]|Dem|Rep|Ind)-[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*")
 # First words of a segment between commas that describes the subject ("who ...", "a former
 # diplomat", "speaking in Tokyo") instead of being it.
 _APPOSITIVE_OPENERS = {"who", "which", "whose", "for", "in", "however", "meanwhile", "too", "though",
@@ -47,11 +51,16 @@ _APPOSITIVE_OPENERS = {"who", "which", "whose", "for", "in", "however", "meanwhi
 
 
 def subject(text: str, left: int, cue_start: int) -> Mention | None:
-    """The speaker named before a cue, in the clause starting at ``left``."""
+    """The speaker named before a cue, in the clause starting at ``left``; a chain of phrases
+    closed by a comma ('X, speaking to Yle late on Tuesday, said') even when a time ends it."""
     end = bare_end(text, left, cue_start)
-    if end > left and text[end - 1] == ",":
+    raw_end = cue_start
+    while raw_end > left and text[raw_end - 1].isspace():
+        raw_end -= 1
+    if end > left and (text[end - 1] == "," or raw_end > end and text[raw_end - 1] == ","):
         relative = _RELATIVE.search(text, max(left, cue_start - 40), cue_start) is not None
-        return _chain_subject(text, left, end - 1, closed=True, relative=relative)
+        close = end - 1 if text[end - 1] == "," else raw_end - 1
+        return _chain_subject(text, left, close, closed=True, relative=relative)
     np = np_before(text, left, end, common=True)
     np = postmodified_before(text, left, np) if np is not None else None
     governed = np is not None and np.kind != "pronoun" and \
@@ -83,14 +92,16 @@ def bare_end(text: str, left: int, end: int) -> int:
 
 def _participial(text: str, left: int, end: int) -> Mention | None:
     """``A Forsa survey published this week``: a description before a participle phrase, which
-    stays in the speaker's words only when it names the author ('released ... by X')."""
+    stays in the speaker's words only when it names an agent ('a filing in a lawsuit brought by
+    X'); a study's or poll's author is the source ('A report released in June by X found')."""
     m = _PARTICIPLE_PHRASE.search(text, left, end)
     while m is not None:  # "A court filing in a related lawsuit | brought by 140 families"
-        np = np_before(text, left, m.start(), common=True)
-        if np is not None and not text[np.end:m.start()].strip():
-            np = postmodified_before(text, left, np)
+        head = np_before(text, left, m.start(), common=True)
+        if head is not None and not text[head.end:m.start()].strip():
+            np = postmodified_before(text, left, head)
             if _clause_initial(text, left, np.start):
-                return joined(np, end, text) if _AGENT.search(text, m.start(), end) else np
+                author = finding_author(text, head, end)  # "A report released in June by X": X
+                return author or (joined(np, end, text) if _AGENT.search(text, m.start(), end) else np)
         m = _PARTICIPLE_PHRASE.search(text, m.start() + 1, end)
     return None
 
@@ -110,20 +121,30 @@ def _chain_subject(text: str, left: int, end: int, closed: bool, relative: bool 
     person = description = None
     lead = None
     for seg_start, seg_end in reversed(bounds):
+        if _PARTY_SEGMENT.fullmatch(text, seg_start, seg_end):
+            continue  # "Sen. Carl Webb, R-Texas, said": the tag names no one
         np = _segment_np(text, seg_start, seg_end)
-        if np is None and not _appositive(text[seg_start:seg_end]):
+        if np is None:
+            # after a relative 'who' the chain may end in an object: "Also testifying was Adm. X, ..."
             named = np_before(text, seg_start, bare_end(text, seg_start, seg_end)) if relative else None
-            if named is not None and named.kind == "person" and person is None:
+            appositive = _appositive(text[seg_start:seg_end])
+            if named is not None and named.kind == "person" and person is None and \
+                    (not appositive or _COPULA.search(text, seg_start, named.start)):
                 person, lead = named, named.start
-            break
+                break
+            if not appositive:
+                break
         lead = np.start if np is not None else seg_start
-        if np is not None and np.kind == "person" and person is None:
+        if np is not None and np.kind == "person" and person is None and \
+                bare(np.text.split()[0]) not in ("a", "an"):  # "a Minnesota Democrat" describes
             person = np
             if _AS_OPENING.match(text, seg_start):
                 break  # "the results, as Mr. Molotov, the minister, has noted, confirmed"
         elif np is not None and np.kind != "pronoun":
             description = np
     found = person or description
+    if found is not None and person is None:
+        found = finding_author(text, found, end) or found  # "The report, published by the World Bank, found"
     if found is not None:
         found.lead = lead
     return found
@@ -132,14 +153,14 @@ def _chain_subject(text: str, left: int, end: int, closed: bool, relative: bool 
 def _segments(text: str, left: int, end: int) -> list[tuple[int, int]]:
     """``[left, end)`` split at its commas, commas inside parentheses ('(Lab, Falkirk)') kept."""
     bounds, start, depth = [], left, 0
-    for pos in range(left, end):
-        char = text[pos]
+    for m in _SEGMENT_MARKS.finditer(text, left, end):  # the regex skips to them in C
+        char, pos = m.group(), m.start()
         if char == "(":
             depth += 1
         elif char == ")":
             depth = max(0, depth - 1)
-        elif char == "," and not depth:
-            bounds.append((start, pos))
+        elif not depth and not (text[pos - 1:pos].isdigit() and text[pos + 1:pos + 2].isdigit()):
+            bounds.append((start, pos))  # not the comma of "16,000"
             start = pos + 1
     bounds.append((start, end))
     return bounds
@@ -160,7 +181,8 @@ def _segment_np(text: str, start: int, end: int) -> Mention | None:
 
 def _clause_initial(text: str, left: int, pos: int) -> bool:
     """Only a discourse word, or a relative 'what/which', stands before ``pos`` in the clause,
-    or an article and a modifier before a name ('The conservative Border First Coalition')."""
+    or an article or a possessor and a modifier before a name ('The conservative Border First
+    Coalition', "China's state-run Global Times")."""
     head = text[left:pos]
     return _DISCOURSE_ONLY.fullmatch(head) is not None or _CLAUSE_OPENING.search(head) is not None or \
         _ARTICLE_MODIFIER.fullmatch(head) is not None

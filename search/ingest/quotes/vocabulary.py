@@ -108,34 +108,46 @@ def inflect(base: str) -> tuple[str, str, str, str]:
 LEMMAS: dict[str, str] = {
     SAID: """say add stress note insist write explain argue announce state emphasize emphasise claim
              acknowledge admit suggest predict reply respond reiterate recall maintain confirm deny
-             promise pledge vow complain concede""",
-    TOLD: "tell warn assure advise",
-    URGED: "urge ask",
+             promise pledge vow complain concede allege assert""",
+    TOLD: "tell warn assure advise inform remind reassure brief",
+    URGED: "urge ask implore exhort",
     UNDERLINED: """underline underscore observe comment remark caution contend affirm reaffirm demand
-                   estimate testify plead agree conclude interject""",
-    JOKED: "joke quip muse scoff snap retort shout mutter chant fume lament",
+                   estimate testify plead agree conclude interject reveal disclose signal hint confess
+                   counter reason speculate answer regret highlight clarify recount protest report""",
+    JOKED: """joke quip muse scoff snap retort shout mutter chant fume lament boast brag grumble exclaim
+              yell scream whisper sigh laugh sneer groan cry crow gloat""",
     CALLED: """declare tweet call describe accuse continue praise criticize criticise blast slam rail post
                intervene dismiss brand hail denounce condemn decry mock deride dub characterize
-               characterise refer welcome reject defend""",
+               characterise refer welcome reject defend label term liken applaud commend lambaste
+               rebuke chide scold berate ridicule echo""",
     FOUND: "find show",
 }
 # Lemmas whose -s form is mostly a noun or no speech in news and speeches ("the claims that",
 # "member states", "his remarks", "maintains peace"): no base form cue, and the -s form only
 # of those in ``QUIPPED``.
 NOUN_TOO = set("""maintain state post rail comment remark claim estimate demand promise pledge note reply
-                  tweet praise chant joke shout snap lament muse quip blast slam""".split())
+                  tweet praise chant joke shout snap lament muse quip blast slam report brief signal hint
+                  counter reason answer regret highlight protest boast yell scream whisper sigh laugh sneer
+                  groan cry label term echo rebuke crow""".split())
+# Of those, the ones whose base form still reports after a plural subject: "Critics claim C",
+# "Economists estimate that C" (not "note": "Egypt takes note that").
+PLURAL_TOO = set("claim estimate".split())
 # Of those, the ones a feature closes a quote with: '"Q," he jokes.', '"Q," she notes.'
-QUIPPED = set("joke quip muse note claim remark comment reply shout snap lament chant".split())
+QUIPPED = set("""joke quip muse note claim remark comment reply shout snap lament chant boast yell scream whisper
+                 sigh laugh sneer groan cry""".split())
 # Lemmas whose -ing form is mostly no speech ("continuing talks", "maintaining peace",
 # "a promising start"): no participle cue.
 NO_PARTICIPLE = set("""continue maintain recall confirm promise respond post rail snap estimate demand
                        observe affirm reaffirm state predict advise assure contend agree conclude
-                       welcome refer""".split())
+                       welcome refer report brief signal counter reason answer highlight label term
+                       echo inform remind reassure laugh sigh cry groan
+                       scream yell whisper sneer crow""".split())
 # Lemmas whose base form is mostly no speech even after a plural subject ("they call",
 # "the stress", "countries continue", "we tell").
-NO_BASE = set("""say stress recall call continue tell ask urge reply respond post welcome refer""".split())
+NO_BASE = set("""say stress recall call continue tell ask urge reply respond post welcome refer inform remind
+                 reassure reveal disclose confess clarify recount counter assert""".split())
 # Lemmas whose -s form reports a bare clause, as the past does: "Smith says C", "C, she adds."
-NEWS_PRESENT = set("say add stress insist write explain argue announce admit deny vow".split())
+NEWS_PRESENT = set("say add stress insist write explain argue announce admit deny vow claim".split())
 _PARTICIPLE_KIND = {SAID: ADDING, TOLD: ADDING, UNDERLINED: ADDING, JOKED: ADDING, CALLED: CALLING}
 
 
@@ -155,6 +167,8 @@ def _lemma_cues() -> list[Cue]:
                     cues.append(Cue(base, present, plural=True))
             elif lemma in QUIPPED:
                 cues.append(Cue(third, QUIPS))
+            if lemma in PLURAL_TOO:
+                cues.append(Cue(base, present, plural=True))
             if lemma == "say":
                 cues += [Cue(base, SAID), Cue(ing, SAYING)]
             elif kind in _PARTICIPLE_KIND and lemma not in NO_PARTICIPLE:
@@ -169,6 +183,7 @@ def _cues(kind: str, *phrases: str) -> list[Cue]:
 
 CUES: tuple[Cue, ...] = (
     *_lemma_cues(),
+    *_cues(SAID, "went on to say"),  # not "goes on to say": mostly a document, in speeches
     *_cues(UNDERLINED, "pointed out", "points out",
            *(f"expressed {degree}{feeling}" for degree in ("", "deep ", "serious ", "grave ", "strong ")
              for feeling in ("concern", "concerns", "hope", "regret", "alarm"))),
@@ -181,6 +196,8 @@ BEFORE_QUOTE_ONLY = frozenset({"read"})
 # Cues only when "as" and a quote follow: 'referred to him as "Senator Spreadsheet"' (not "the
 # programme referred to in paragraph 3").
 AS_QUOTE_ONLY = frozenset(inflect("refer")[1:])
+# Cues that go on with the speaker just quoted: '"Q," the minister added.', 'she continued'.
+CONTINUING = frozenset(form for lemma in ("add", "continue") for form in inflect(lemma)[1:])
 # Base forms that need a plural subject ("Critics argue C").
 PLURAL_FORMS = frozenset(cue.pattern for cue in CUES if cue.plural)
 # The base forms that are cues: the writer's own voice after "I", "we" or a modal ("I would say").
@@ -234,10 +251,12 @@ first opposition party house senate parliamentary permanent
 councilmember councillor councilor councilman councilwoman alderman alderwoman assemblyman assemblywoman
 assemblymember delegate supervisor sheriff judge justice inspector detective sergeant constable
 superintendent campaigner activist mum dad gran grandma grandmother grandfather pensioner
+historian skipper fisherman farmer teacher nurse lawyer economist analyst professor scholar researcher
+author novelist pastor priest imam rabbi veteran shopkeeper marshal
 """.split())
 
 # Titles that are also surnames: "Martin Luther King", "John Major" keep them as the name.
-SURNAME_TITLES = {"king", "major", "bishop", "general"}
+SURNAME_TITLES = {"king", "major", "bishop", "general", "farmer", "priest", "pastor"}
 
 # Abbreviated titles and name parts written with a full stop ("Mr.", "Lt.", "Jr.", "St." for
 # Saint, "Mt." for Mount): a word of the name, and no sentence ends at their full stop.
@@ -253,16 +272,16 @@ TITLE_ABBREVIATIONS = {"governor": "gov.", "senator": "sen.", "representative": 
 FEMININE = {"ms", "ms.", "mrs", "mrs.", "miss", "madam", "madame", "dame", "lady", "queen", "princess",
             "congresswoman", "chairwoman", "spokeswoman", "she"}
 MASCULINE = {"mr", "mr.", "sir", "lord", "king", "prince", "congressman", "chairman", "spokesman", "he"}
-# ...and the given names of women often quoted (a woman named without a title is otherwise
-# "he"'s antecedent as well as "she"'s).
+# ...and given names: a person named without a title is otherwise the antecedent of "he" and of
+# "she" alike. Only the first word of a name is looked up (a surname such as "Omar" or "Paul"
+# does not mislead), in gender-guesser's table of about 40,000 given names from many countries
+# (search.ingest.quotes.phrases); these are given names of public figures it does not know
+# (names it gives both ways, such as Ilhan, are left out).
 FEMALE_NAMES = set("""
-angela annalena giorgia ursula kaja jacinda theresa liz elizabeth margaret hillary kamala nancy gina
-janet jen karine samantha victoria condoleezza madeleine christine marine kristalina linda susan mary
-sarah anne ann anna maria marie catherine katherine kate caroline helen emma sophie julia laura jane
-nicola yvette priti suella kemi rachel penny kristi tsai sanna mette frederiksen ngozi amina
-michelle melania jill nikki tulsi elise alexandria ilhan lisa dianne patty amy kirsten
-gretchen kathy ruth sonia clarisa dilma cristina benazir indira sheikha hasina aung suu
-yulia liudmila valentina natalia olena iryna
+jacinda condoleezza suella kemi ngozi tulsi dilma benazir sheikha segolene mamata
+""".split())
+MALE_NAMES = set("""
+narendra shehbaz rishi francois
 """.split())
 
 # Heads of institution names: a capitalised phrase ending in one ("the Foreign Ministry",
@@ -277,6 +296,8 @@ reuters afp ap bbc cnn nato un eu asean who iaea quad mission consulate palace s
 communiqué declaration report republic kingdom emirates league confederation commonwealth
 principality sultanate territory territories charter treaty convention resolution protocol covenant
 agreement accord programme program agenda initiative strategy plan chamber
+weekly daily magazine gazette herald tribune chronicle courier telegraph guardian inquirer examiner dispatch
+project trust society caucus consortium partnership observatory laboratory network review
 """.split())
 
 # A body that meets ("convened the Security Consultative Committee"), and the words that
@@ -310,10 +331,19 @@ IRREGULAR_PARTICIPLES = set("""
 seen written taken given shown known held led run brought sent done made drawn
 """.split())
 
+# Irregular past tenses: a finite verb in a reported clause ("Kyiv fell"), never a word of a
+# speaker phrase ("Ms. Hanley met the prime minister": the phrase ends before "met").
+IRREGULAR_PAST = set("""
+fell made took gave got came went saw knew thought found left felt kept held brought began ran won lost
+met paid sent spent built stood meant led rose grew drew broke spoke chose became sold bought fought
+sought struck fled withdrew sat
+""".split())
+
 # Prepositions: a capitalised one opens a sentence ("Outside the chamber, ..."), it is no name.
 PREPOSITIONS = set("""
 in on at as after before since despite during under with without for from to by of unlike like within
 outside inside beyond amid among across near toward towards upon via following regarding including
+beside besides alongside behind against between beneath throughout into onto
 """.split())
 
 # Capitalised words that are no part of a name: they are capitalised because they open a
@@ -327,7 +357,7 @@ unfortunately fortunately obviously certainly surely
 these those it he she they we i you asked speaking earlier later last still now separately according if
 although though because thus hence indeed moreover
 furthermore instead nevertheless today yesterday tomorrow there here what where who why how yes no
-having being much enough needless suffice
+having being much enough needless suffice nearby elsewhere afterwards afterward overall abroad
 """.split())
 
 # Common nouns that can head a speaker phrase: "a senior official", "the ministry", "analysts".
@@ -348,13 +378,16 @@ nations states lobbyists campaigners companies firms investors traders scientist
 farmers workers voters citizens villagers parents students teachers consumers businesses exporters
 manufacturers producers airlines banks militants fighters rebels insurgents soldiers guards mediators
 mediator participants demonstrators opponents supporters colleagues
-democrats republicans conservatives tories liberals socialists greens nationalists unionists dems
+democrats republicans conservatives tories liberals socialists greens nationalists unionists dems democrat republican
+tory
 respondents majority majorities
 governor governors mayor mayors mp mps host hosts anchor presenter guest guests heckler hecklers pal pals
 friend friends neighbour neighbours neighbor neighbors resident voter nurse nurses doctor doctors teacher
 farmer worker owner owners boss manager candidate candidates nominee challenger incumbent rival rivals
 opponent ally donor donors witness victim victims survivor survivors mother father son daughter wife
 husband widow campaigner activist protester chairperson whip whips crowd audience panel board jury
+newspaper paper daily tabloid broadsheet outlet broadcaster network magazine weekly website channel
+station editorial columnist commentator correspondent reporter editor
 """.split())
 
 # The singular nouns among them that stand for a body, a document or a crowd: "the
@@ -365,7 +398,8 @@ COLLECTIVE_NOUNS = {"statement", "report", "government", "embassy", "delegation"
                     "court", "union", "company", "staff", "team", "administration", "regime", "cabinet",
                     "parliament", "congress", "communique", "communiqué", "declaration", "letter",
                     "document", "readout", "fleet", "forces", "troops", "people", "crowd", "audience", "panel",
-                    "board", "jury"}
+                    "board", "jury", "newspaper", "paper", "daily", "tabloid", "broadsheet", "outlet",
+                    "broadcaster", "network", "magazine", "weekly", "website", "channel", "station", "editorial"}
 # A person in a role: "the spokesperson said" may be resolved to the person introduced so.
 SINGULAR_ROLES = NP_NOUNS - COLLECTIVE_NOUNS
 # Roles of sources who stay unnamed on purpose ("a senior official", "a source close to ..."):
