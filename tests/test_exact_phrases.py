@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.engine.whoosh.analysis import WordSpanTokenizer, make_analyzer, make_exact_analyzer
+from search.engine.whoosh.analysis import (ExactFilter, WordSpanTokenizer, exact_filter, make_analyzer,
+                                          make_exact_analyzer)
 from search.engine.whoosh import postings
 from search.engine.whoosh.postings import analyse
 from search.service.highlight import Highlighter
@@ -236,7 +237,9 @@ def test_whooshs_analyzer_chain_and_the_fast_path_index_alike(monkeypatch):
     assert (dict(chain[0]), chain[1], dict(chain[2])) == (dict(fast[0]), fast[1], dict(fast[2]))
     assert fast[1] == 15  # the position after the last word, a stop word
     assert chain_exact["to be"] == [0, 4] and chain_exact["detente's"] == [6]
-    assert "right of" not in chain_exact and chain_exact["of peoples"] == [11]
+    assert chain_exact["of peoples"] == [11]
+    assert "detente's us" not in chain_exact  # a rare word opens no gram
+    assert chain_exact["right of"] == [10]    # a frequent one does (frequent_words.txt)
 
 
 # -- any window of a passage's words, searched as an exact phrase, finds that passage --------
@@ -274,3 +277,25 @@ def test_any_window_of_a_passage_finds_that_passage(service, passages, data):
     marked = Highlighter(live.tokens, exact).spans(passage["body"], set(), [])
     first, last = window[0][0], window[-1][1]
     assert any(a <= first and last <= b for a, b in marked), (q, marked)
+
+
+def test_frequent_words_open_grams_so_a_phrase_of_them_reads_short_postings():
+    exact = exact_filter(make_exact_analyzer())
+    # every word of the phrase is pinned by a gram: no frequent word is read on its own
+    assert exact.plan(["new", "international", "economic", "order"]) == [
+        ("new international", 0), ("international economic", 1), ("economic order", 2)]
+    # a rare word opens no gram; a phrase ending in a frequent word reads that word
+    assert exact.plan(["apartheid", "regime"]) == [("apartheid", 0), ("regime", 1)]
+    assert exact.plan(["the", "united", "nations"]) == [("the united", 0), ("united nations", 1)]
+
+
+def test_an_index_written_before_frequent_words_keeps_its_own_grams():
+    import pickle
+    old = ExactFilter()
+    state = old.__getstate__()
+    del state["gram_starts"]  # as pickled in an index of format 6
+    revived = ExactFilter.__new__(ExactFilter)
+    revived.__setstate__(state)
+    assert revived.plan(["new", "international"]) == [("new", 0), ("international", 1)]
+    assert pickle.loads(pickle.dumps(exact_filter(make_exact_analyzer()))).gram_starts \
+        >= {"international", "the"}

@@ -145,7 +145,7 @@ def _analyse_fast(text: str, regexp, normalize, exact) -> tuple[Positions, int, 
         if term is not None:
             positions[term].append(pos)
     if exact is not None:
-        form, stop = exact.exact, exact.stop_words
+        form, stop = exact.exact, exact.gram_starts
         before = None
         for pos, raw in enumerate(words):
             word = form(raw)
