@@ -44,6 +44,9 @@ MAX_GAP = 6
 MAX_PIECES = 8
 # A gap in the source of at most this many words is listed word by word as ``missing``.
 SHOWN_GAP = 12
+# A piece is evidence of a version of its source when this share of its pasted words stand
+# in place there.
+DENSE = 0.6
 # At most this many unmatched pasted words at a piece's edge are read as changed source words
 # (more are the paste's own: ``added``).
 MAX_WIDEN = 3
@@ -150,6 +153,15 @@ class Alignment:
     def coverage(self) -> float:
         """The share of the pasted words found in the source."""
         return self.matched / len(self.pasted) if self.pasted else 0.0
+
+    @property
+    def dense_coverage(self) -> float:
+        """The share of the pasted words found in pieces that mostly agree with the source
+        (DENSE of their pasted words in place): the evidence that a quote is a version of
+        this source, not a few of its words with others between them (``The Charter begins
+        with the peoples`` against ``the Charter, dealing with the expulsion of``)."""
+        dense = sum(p.matched for p in self.pieces if p.matched >= DENSE * (p.p1 - p.p0))
+        return dense / len(self.pasted) if self.pasted else 0.0
 
     @property
     def similarity(self) -> float:

@@ -408,7 +408,7 @@ def _verdict(best: Found, shown: dict) -> str:
     if a.verbatim:
         spoken = shown["kind"] in SPOKEN and shown["one_voice"]
         return "found_verbatim" if spoken else "found_with_differences"
-    if a.coverage >= DIFFERENT_COVERAGE and best.content >= DIFFERENT_CONTENT \
+    if a.dense_coverage >= DIFFERENT_COVERAGE and best.content >= DIFFERENT_CONTENT \
             and a.similarity >= DIFFERENT_SIMILARITY:
         return "found_with_differences"
     longest = max(p.matched for p in a.pieces)
