@@ -265,6 +265,14 @@ def test_verify_page_draws_verdict_and_differences(client):
     assert bad.status_code == 400 and "6000 characters" in bad.get_data(as_text=True)
 
 
+def test_a_quote_hit_links_to_its_verification(client):
+    html = client.get("/", query_string={"q": "Ruritanian", "unit": "quotes"}).get_data(
+        as_text=True)
+    link = re.search(r'<a class="verify-link" href="([^"]+)">', html).group(1)
+    answer = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Found verbatim" in answer and "Who said it first" in answer
+
+
 def test_search_page_tells_a_phrase_history_and_concordance_page_lines(client):
     html = client.get("/", query_string={"q": '"indivisible as Ruritanian wool"'}).get_data(as_text=True)
     assert "Phrase history" in html and "Every use in context" in html
