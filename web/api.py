@@ -214,6 +214,11 @@ def _csv_lines(rows: Iterator[dict], ending) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+def _at_precision(date: str | None, precision: str | None) -> str | None:
+    """A date as precise as recorded (``2020`` for a year-only date, not 2020-01-01)."""
+    return date[:{"year": 4, "month": 7, "day": 10}.get(precision or "", 16)] if date else None
+
+
 def _incomplete(marker: dict) -> str:
     """The first cell of the last CSV row of an export that is not every hit."""
     if marker["partial"]:
@@ -317,7 +322,8 @@ def _concordance_csv(answer: dict) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CONCORDANCE_COLUMNS)
     for line in answer["lines"]:
-        writer.writerow([_cell(line.get(c)) for c in CONCORDANCE_COLUMNS])
+        dated = dict(line, date=_at_precision(line["date"], line["date_precision"]))
+        writer.writerow([_cell(dated.get(c)) for c in CONCORDANCE_COLUMNS])
     if answer["more"]:
         writer.writerow([f"# concordance cut: {len(answer['lines'])} of more lines; narrow the "
                          "search or page through /api/concordance"] +

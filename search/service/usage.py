@@ -135,7 +135,8 @@ def _lines(record: dict, marks: Callable[[str], list[tuple[int, int]]], width: i
         after = all_words[first_after:first_after + width]
         yield {
             "id": shown["id"], "doc_id": shown["doc_id"], "occurrence": n,
-            "date": shown["date"], "title": shown["title"], "country": shown["country"],
+            "date": shown["date"], "date_precision": shown["date_precision"],
+            "title": shown["title"], "country": shown["country"],
             "speaker": speakers[0]["name"] if len(speakers) == 1 else None,
             "speakers": speakers, "voice": shown["voice"], "type": shown["type"],
             "source": shown["source"],
