@@ -28,8 +28,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import TimeLimit
 from whoosh.scoring import BM25FScorer
 
-from search.engine.whoosh.blocks import unwrap
-from search.engine.whoosh.matchers import MinMatch
+from search.engine.whoosh.blocks import LazyValues, read_ids_and_weights, unwrap
+from search.engine.whoosh.matchers import MinMatch, adjacent_pair, is_adjacent_pair
 from search.engine.whoosh.scoring import field_lengths
 
 WINDOWS = 8
@@ -78,10 +78,11 @@ def scores_of(searcher, query: wq.Query, docnums: list[int]) -> Scores:
 class Decoded:
     """The posting blocks a scan decoded, kept for the rest of one request.
 
-    Whoosh stores positions in the same block as document numbers, so the
-    scan has decoded the positions that proximity re-ranking and the best
-    passage then need for the top documents: ``value`` finds them here
-    instead of decoding those blocks a second time.
+    Whoosh stores positions in the same block as document numbers: the scan
+    keeps each block it read, its positions still packed (``LazyValues``), and
+    ``value`` unpacks them for the blocks that hold the top documents, which
+    proximity re-ranking and the best passage read, instead of reading those
+    blocks a second time (or unpacking the positions of every block).
 
     It also keeps how much of a "most of these words" query each of its matches
     holds (``coverage``: the share of the words' idf weight, 0-1), which BM25's
@@ -90,7 +91,7 @@ class Decoded:
     """
 
     def __init__(self) -> None:
-        self.blocks: dict[tuple[str, bytes], list[tuple[int, int, int, tuple, list]]] = {}
+        self.blocks: dict[tuple[str, bytes], list[tuple[int, int, int, tuple, LazyValues]]] = {}
         self.coverage: Scores = {}
 
     def value(self, fieldname: str, text: bytes, docnum: int):
@@ -137,17 +138,17 @@ def _plan(searcher, query: wq.Query, context, run: _Run):
         return _plan(searcher, subs[0], context, run)  # Whoosh ignores the boost here too
     if kind is wq.And and subs:
         return _and(searcher, query, context, run)
-    if (kind is MinMatch or (kind is wq.Or and not query.scale)) and subs:
-        children = [_plan(searcher, q, context, run) for q in subs]
-        if kind is MinMatch:  # its own matcher, like Whoosh's, leaves its boost out
-            return _AnyOf(children, 1.0, query.k, run.coverage(), run.offset)
-        return _AnyOf(children, query.boost, 1)
+    if kind is MinMatch and subs:
+        return _most_of(searcher, query, context, run)
+    if kind is wq.Or and not query.scale and subs:
+        return _AnyOf([_plan(searcher, q, context, run) for q in subs], query.boost)
     if kind in (wq.AndMaybe, wq.AndNot):
         a = _plan(searcher, query.a, context, run)
         b = _plan(searcher, query.b, context, run)
         return _AndMaybe(a, b) if kind is wq.AndMaybe else _AndNot(a, b)
-    return _Whoosh(query.matcher(searcher, context), run.deadline,
-                   _weight(searcher, query, context))
+    matcher = adjacent_pair(searcher, query, context) if is_adjacent_pair(query) \
+        else query.matcher(searcher, context)
+    return _Whoosh(matcher, run.deadline, _weight(searcher, query, context))
 
 
 def _weight(searcher, query: wq.Query, context) -> float:
@@ -173,8 +174,26 @@ def _and(searcher, query: wq.And, context, run: "_Run"):
     node = _And([_plan(searcher, q, context, run) for q in wanted], query.boost)
     if not unwanted:
         return node
-    excluded = _AnyOf([_plan(searcher, q, context, run) for q in unwanted], 1.0, 1)
+    excluded = _AnyOf([_plan(searcher, q, context, run) for q in unwanted], 1.0)
     return _AndNot(node, excluded, bonus=len(unwanted) * query.boost)
+
+
+def _most_of(searcher, query: MinMatch, context, run: "_Run") -> "_MostOf":
+    """"At least k of" the children, read rarest first (see ``_MostOf``); its own matcher,
+    like Whoosh's, leaves its boost out."""
+    reader = searcher.reader()
+    children = [_plan(searcher, q, context, run) for q in query.subqueries]
+    sizes = [_estimate(q, reader) for q in query.subqueries]
+    order = sorted(range(len(children)), key=sizes.__getitem__)
+    return _MostOf(children, order, query.k, run.coverage(), run.offset)
+
+
+def _estimate(query: wq.Query, reader) -> int:
+    """How many units ``query`` may match (only orders the reading: any guess is safe)."""
+    try:
+        return query.estimate_size(reader)
+    except (NotImplementedError, KeyError, TypeError, ValueError):
+        return reader.doc_count_all()
 
 
 def _term(searcher, query: wq.Term, context, run: "_Run"):
@@ -232,8 +251,8 @@ class _Postings:
         a, c, e, lengths = self.a, self.c, self.e, self.lengths
         wanted = sorted(only) if only is not None else None
         next_wanted = 0
-        # Whoosh 2.7.5 private: W3LeafMatcher._next_block, _read_ids, _read_values,
-        # _read_weights, _fixedsize and block state _ids, _i, _weights, _values
+        # Whoosh 2.7.5 private: W3LeafMatcher._next_block, _read_weights and block state
+        # _ids, _i, _weights (blocks.read_ids_and_weights reads the rest)
         while m.is_active():
             if wanted is not None:
                 top = m.block_max_id()
@@ -242,10 +261,9 @@ class _Postings:
                     continue
                 next_wanted = bisect_right(wanted, top, next_wanted)
             if m._ids is None:
-                m._read_ids()
-                if self.keep and m._fixedsize is None:  # a format with values (positions)
-                    m._read_values()
-                    self.keep(m._ids, m._values)
+                values = read_ids_and_weights(m, self.keep is not None)
+                if values is not None:  # a format with values (positions)
+                    self.keep(m._ids, values)
             if m._weights is None:
                 m._read_weights()
             ids, start = m._ids, m._i
@@ -306,25 +324,15 @@ class _And:
 
 
 class _AnyOf:
-    """OR, or "at least k of" the children: scores summed over the children that match.
+    """OR of alternatives (a word in the text or the title): scores summed over the
+    children that match, worth its best child."""
 
-    An OR of alternatives (a word in the text or the title) is worth its best
-    child; "k of" is worth all its children, and records into ``coverage`` the
-    share of that worth each match holds.
-    """
-
-    def __init__(self, children: list, boost: float, k: int,
-                 coverage: Scores | None = None, offset: int = 0) -> None:
+    def __init__(self, children: list, boost: float) -> None:
         self.children = children
         self.boost = boost
-        self.k = k
-        weights = [child.weight for child in children]
-        self.weight = sum(weights) if k > 1 else max(weights, default=0.0)
-        self.coverage, self.offset = coverage, offset
+        self.weight = max((child.weight for child in children), default=0.0)
 
     def take(self, hi: int, only: Scores | None = None) -> Scores:
-        if self.k > 1:
-            return _boosted(self._at_least_k(hi, only), self.boost)
         parts = sorted((child.take(hi, only) for child in self.children), key=len, reverse=True)
         out = dict(parts[0]) if parts else {}
         for part in parts[1:]:
@@ -332,19 +340,39 @@ class _AnyOf:
                 out[d] = out.get(d, 0.0) + s
         return _boosted(out, self.boost)
 
-    def _at_least_k(self, hi: int, only: Scores | None) -> Scores:
-        """Matches of k children or more: counted in C first, then summed for those only."""
-        parts = [(child.take(hi, only), child.weight) for child in self.children]
-        counts: Counter = Counter()
-        for part, _ in parts:
-            counts.update(part.keys())
-        k, out = self.k, {}
+
+class _MostOf:
+    """"At least k of" the children: scores summed over the children that match, worth all
+    its children; records into ``coverage`` the share of that worth each match holds.
+
+    The children are read rarest first (``order``), and a unit that can no longer reach
+    k (it misses more children than k allows, counting those still unread as held)
+    drops out: once the n - k + 1 rarest are read, every later child is read only for
+    the units still in the running, skipping the posting blocks that hold none of them
+    (a long pasted sentence's common words are most of its postings). Every match is
+    in the running to the end, so matches, scores (summed in the children's own order)
+    and coverage are those of reading everything.
+    """
+
+    def __init__(self, children: list, order: list[int], k: int,
+                 coverage: Scores | None = None, offset: int = 0) -> None:
+        self.children = children
+        self.order = order
+        self.k = k
+        self.weights = [child.weight for child in children]
+        self.weight = sum(self.weights)
+        self.coverage, self.offset = coverage, offset
+
+    def take(self, hi: int, only: Scores | None = None) -> Scores:
+        parts, counts = self._read(hi, only)
+        out: Scores = {}
         held: Scores = {}
+        k, weights = self.k, self.weights
         for d, n in counts.items():
             if n < k:
                 continue
             score = weight = 0.0
-            for part, w in parts:
+            for part, w in zip(parts, weights):
                 s = part.get(d)
                 if s is not None:
                     score += s
@@ -355,6 +383,22 @@ class _AnyOf:
             whole, offset = self.weight or 1.0, self.offset
             self.coverage.update((d + offset, w / whole) for d, w in held.items())
         return out
+
+    def _read(self, hi: int, only: Scores | None) -> tuple[list[Scores], Counter]:
+        """Each child's scores below ``hi``, in the children's order, for the units that can
+        still reach k, and how many children each unit read holds (nothing when none can)."""
+        n, k = len(self.children), self.k
+        parts: list[Scores] = [{}] * n
+        counts: Counter = Counter()
+        for step, i in enumerate(self.order):
+            need = k - (n - step)  # children a unit must hold already to reach k
+            wanted = only if need <= 0 else counts if need == 1 else \
+                {d: 0.0 for d, c in counts.items() if c >= need}
+            if not wanted and wanted is not None:
+                return [], Counter()  # the unread catch up in a later window (block headers)
+            parts[i] = self.children[i].take(hi, wanted)
+            counts.update(parts[i].keys())
+        return parts, counts
 
 
 class _AndMaybe:

@@ -69,14 +69,21 @@ _KINDS = {"method": METHOD, "instance": INSTANCE, "module": MODULE, "parameter":
 _TABLE = """
 # reading posting blocks (a block: up to 128 postings behind a header)
 LEAF | _next_block | method | - | blocks collect | skip a whole block from its header, or move past a block read
-LEAF | _read_ids | method | - | blocks collect | decode the current block's document numbers in one go
-LEAF | _read_weights | method | - | collect | decode the current block's weights (term frequencies) in one go
-LEAF | _read_values | method | - | collect | decode the block's positions to keep them for proximity (Decoded)
-LEAF | _ids | instance | _goto | blocks collect | the block's document numbers (None until _read_ids)
+LEAF | _read_ids | method | - | blocks | decode the current block's document numbers in one go
+LEAF | _read_weights | method | - | blocks collect | decode the current block's weights (term frequencies) in one go
+LEAF | _read_values | method | - | blocks | decode a block not laid out as read_ids_and_weights expects, positions included
+LEAF | _ids | instance | _goto | blocks collect | the block's document numbers (None until _read_ids); set by read_ids_and_weights
 LEAF | _i | instance | _goto | blocks collect | index of the current posting in the block; read and moved
-LEAF | _weights | instance | _goto | collect | the block's weights, scored a block at a time
-LEAF | _values | instance | _goto | collect | the block's encoded positions, kept for PositionReader
-LEAF | _fixedsize | instance | __init__ | collect | None when the format has variable-size values (positions)
+LEAF | _weights | instance | _goto | blocks collect | the block's weights, scored a block at a time; set by read_ids_and_weights
+LEAF | _values | instance | _goto | blocks | the block's encoded positions, kept for PositionReader (LazyValues)
+LEAF | _fixedsize | instance | __init__ | blocks | None when the format has variable-size values (positions)
+LEAF | _postfile | instance | __init__ | blocks | the postings file, whose block data read_ids_and_weights reads
+LEAF | _dataoffset | instance | _goto | blocks | where the current block's data starts in the postings file
+LEAF | _nextoffset | instance | _goto | blocks | where the next block starts (the data's end)
+LEAF | _compression | instance | _goto | blocks | whether the block's data is zlib-compressed
+LEAF | _byteids | instance | __init__ | blocks | ids stored as bytes (not deltas): read_ids_and_weights leaves those to Whoosh
+LEAF | _blocklength | instance | _goto | blocks | postings in the current block: read_ids_and_weights checks its ids against it
+LEAF | _maxid | instance | _goto | blocks | the current block's last document number, checked likewise
 whoosh.matching.wrappers.FilterMatcher | _exclude | instance | __init__ | blocks collect | tells the deleted-documents filter around a leaf matcher (unwrap)
 whoosh.matching.wrappers.FilterMatcher | _ids | instance | __init__ | blocks collect | the deleted documents' set, applied by hand under unwrap
 # field lengths read once per segment

@@ -181,6 +181,40 @@ class VerbatimPhrase(Query):
         return ListMatcher(ids, weights=[s * self.boost for s in scores])
 
 
+def adjacent_pair(searcher, query: Phrase, context=None):
+    """The matcher of Whoosh's own ``Phrase`` of two words with slop 1 (a hyphenated word,
+    ``set-up``: the second word right after the first), with Whoosh's matches and scores
+    (the sum of the two words' own scores), found by ``phrase_matches``.
+
+    Whoosh matches it with span matchers, one posting and one position list at a time:
+    over whole speeches, most of a long pasted sentence's time when it holds such a word.
+    """
+    reader = searcher.reader()
+    field = searcher.schema[query.fieldname] if query.fieldname in searcher.schema else None
+    if field is None:
+        return NullMatcher()
+    if not field.format or not field.format.supports("positions"):
+        return query.matcher(searcher, context)  # Whoosh's error
+    words = query.words
+    try:
+        if any((query.fieldname, field.to_bytes(word)) not in reader for word in words):
+            return NullMatcher()
+    except ValueError:
+        return NullMatcher()
+    order = sorted(range(2), key=lambda i: reader.doc_frequency(query.fieldname, words[i]))
+    leaves = [Term(query.fieldname, words[i]).matcher(searcher, context) for i in order]
+    # scorers None: each word's own score, summed from 0.0 (a + b, exactly as Whoosh's)
+    ids, scores = phrase_matches(leaves, order, shifted=getattr(field.format, "shifted", None))
+    if not ids:
+        return NullMatcher()
+    return ListMatcher(ids, weights=[s * query.boost for s in scores])
+
+
+def is_adjacent_pair(query: Query) -> bool:
+    """Whether ``query`` is a Whoosh ``Phrase`` that ``adjacent_pair`` evaluates."""
+    return type(query) is Phrase and len(query.words) == 2 and query.slop == 1
+
+
 def _unscored(doc: int, weight: float) -> float:
     return 0.0
 
