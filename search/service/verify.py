@@ -204,8 +204,8 @@ def _ranked(found: list[Found], pasted: Pasted) -> list[Found]:
 
 def _candidates(live: Snapshot, pasted: Pasted, filters: dict, round_: int
                 ) -> dict[str, list[dict]]:
-    """Paragraphs holding most of the rarest words of each sentence (``round_`` 0), or of the
-    next rarest ones (1), by document."""
+    """Paragraphs holding most of the rarest words of each sentence (``round_`` 0), or any
+    of them (1), by document: the ALIGNED documents holding most of the pasted words."""
     by_doc: dict[str, dict[int, dict]] = defaultdict(dict)
     for sentence in _sentences(pasted.words)[:PROBE_SENTENCES]:
         for probe in _probes(live, pasted.quote, sentence, round_):
