@@ -19,6 +19,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from werkzeug.exceptions import HTTPException
 
 from search.fields import FACETS, KINDS
+from search.ingest.document import paragraph_starts
 from search.service.citing import UNKNOWN_SPEAKER, display_date
 from search.service.request import filter_names, holds_phrase
 from search.service import (MAX_RESULT_WINDOW, IndexMissing, RequestError, SearchRequest,
@@ -400,12 +401,11 @@ def marked_paragraphs(paragraphs: list[str], quotes: list[dict],
         if quote.get("start") is not None and quote.get("end") and quote["start"] >= end:
             regions.append(quote)
             end = quote["end"]
-    out, offset = [], 0
-    for text in paragraphs:
+    out = []
+    for text, offset in zip(paragraphs, paragraph_starts(paragraphs)):
         local = [(max(q["start"], offset) - offset, min(q["end"], offset + len(text)) - offset, q)
                  for q in regions if q["start"] < offset + len(text) and q["end"] > offset]
         out.append(_runs(text, local, spans(text), offset))
-        offset += len(text) + 2
     return out
 
 

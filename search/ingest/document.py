@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 import datetime as dt
 from datetime import datetime, timedelta
+from typing import Sequence
 
 DOCUMENT_TYPES = (
     "speech",
@@ -26,6 +27,9 @@ DOCUMENT_TYPES = (
     "letter",
     "other",
 )
+
+# What joins a document's paragraphs into its text.
+PARAGRAPH_BREAK = "\n\n"
 
 
 @dataclass
@@ -68,7 +72,7 @@ class Document:
     @property
     def text(self) -> str:
         """Paragraphs joined by blank lines: the offsets quotes refer to."""
-        return "\n\n".join(self.paragraphs)
+        return PARAGRAPH_BREAK.join(self.paragraphs)
 
     @property
     def year(self) -> int | None:
@@ -104,3 +108,13 @@ def stable_id(*parts: str) -> str:
     """A short id that stays the same as long as its parts do (for sources without ids)."""
     digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
     return digest[:16]
+
+
+def paragraph_starts(paragraphs: Sequence[str]) -> list[int]:
+    """Where each paragraph starts in its document's ``text`` (the offsets quotes count):
+    for the document page, verify's voices and the paragraph a quote stands in."""
+    starts, at = [], 0
+    for paragraph in paragraphs:
+        starts.append(at)
+        at += len(paragraph) + len(PARAGRAPH_BREAK)
+    return starts

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from search.fields import FACETS, VALUE_FACETS, Subject, day_number, joined
-from search.ingest.document import Document, Speaker
+from search.ingest.document import Document, Speaker, paragraph_starts
 from search.ingest.quotes import Quote, extract_quotes
 from search.ingest.offices import parse_role
 from search.ingest.people import Record
@@ -79,10 +79,7 @@ def _filters(subject: Subject) -> dict:
 
 def _paragraph_of(doc: Document) -> Callable[[int], int]:
     """The paragraph an offset of ``doc.text`` falls in."""
-    starts, at = [], 0
-    for paragraph in doc.paragraphs:
-        starts.append(at)
-        at += len(paragraph) + 2
+    starts = paragraph_starts(doc.paragraphs)
     return lambda offset: max(bisect.bisect_right(starts, offset) - 1, 0)
 
 

@@ -28,7 +28,7 @@ _BRACKETED = re.compile(r"\(([^()]{2,80})\)\s*$")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # Words of an attribution that name no one.
 _NOT_NAMES = frozenset(
-    "said says told wrote added asked according to in at on of the a an and by his her their "
+    "said says told wrote added asked according to in at on of the a an and by her their "
     "speech statement address remarks interview general debate assembly session un united "
     "nations mr mrs ms dr h e his excellency president prime minister foreign secretary "
     "king queen chancellor ambassador delegate representative he she they we i it you him "

@@ -72,7 +72,8 @@ def concordance(live: Snapshot, spec: SearchSpec, *, width: int, order: str, sta
     reading = start + count if by_date else SORT_CAP
     outcome = live.search(_over_passages(spec, order, reading))
     highlighter = Highlighter(live.tokens, outcome.words.exact)
-    marks = _marker(highlighter, set(outcome.words.loose), outcome.words.phrases)
+    terms, phrases = set(outcome.words.loose), outcome.words.phrases
+    marks = lambda text: highlighter.spans(text, terms, phrases)  # noqa: E731
     lines, read, cut = [], 0, False
     for match in outcome.matches:
         if by_date and len(lines) >= start + count:
@@ -111,11 +112,6 @@ def _over_passages(spec: SearchSpec, order: str, reading: int) -> SearchSpec:
                       day_to=spec.day_to, sort="-date" if order == "-date" else "date",
                       facets=spec.facets, facet_size=spec.facet_size, count=reading,
                       best_passages=False, quotes=False, phrase=spec.phrase)
-
-
-def _marker(highlighter: Highlighter, terms: set[str], phrases: list[list[str]]
-            ) -> Callable[[str], list[tuple[int, int]]]:
-    return lambda text: highlighter.spans(text, terms, phrases)
 
 
 def _lines(record: dict, marks: Callable[[str], list[tuple[int, int]]], width: int

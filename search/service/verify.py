@@ -29,6 +29,7 @@ from typing import Callable
 
 from search.engine.interface import SearchSpec, Snapshot
 from search.fields import KINDS
+from search.ingest.document import paragraph_starts
 from search.service.align import DIFF_OP_SCHEMA, Alignment, Word, align, words
 from search.service.citing import display_date
 from search.service.hits import FIELDS, SPEAKER_SCHEMA, hit, quote_of
@@ -389,15 +390,12 @@ def _voice(passage: dict, quotes: list[dict], spans: list[tuple[int, int]]
 
 
 def _paragraph_starts(units: list[dict]) -> dict[int, int]:
-    """Where each paragraph starts in its document's text (paragraphs are joined by a blank
-    line, as quotes' offsets count them)."""
+    """Where each paragraph (by position) starts in its document's text, as quotes' offsets
+    count."""
     paragraphs = sorted((u for u in units if u.get("unit") == "passage"),
                         key=lambda u: u["position"])
-    starts, at = {}, 0
-    for paragraph in paragraphs:
-        starts[paragraph["position"]] = at
-        at += len(paragraph.get("body") or "") + 2
-    return starts
+    starts = paragraph_starts([p.get("body") or "" for p in paragraphs])
+    return {p["position"]: at for p, at in zip(paragraphs, starts)}
 
 
 # -- the verdict --------------------------------------------------------------
