@@ -9,6 +9,7 @@ against Whoosh's own matchers on a small index of several blocks per word and tw
 from __future__ import annotations
 
 import random
+import zlib
 
 import pytest
 from whoosh import fields, index
@@ -18,14 +19,16 @@ from whoosh.query import Phrase, Term
 from search.engine.whoosh.blocks import _ids_and_weights, read_ids_and_weights, unwrap
 from search.engine.whoosh.collect import Decoded, scan
 from search.engine.whoosh.matchers import MinMatch, adjacent_pair
+from search.engine.whoosh.writer import _block_pickles
 
 COMMON = [f"common{i}" for i in range(5)]   # in most documents
 MEDIUM = [f"medium{i}" for i in range(5)]   # in a fifth
 RARE = [f"rare{i}" for i in range(5)]       # in a few
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
+@pytest.fixture(scope="module", params=[2, 5], ids=["whooshs-blocks", "protocol-5-blocks"])
+def searcher(tmp_path_factory, request):
+    """Blocks pickled as Whoosh writes them (protocol 2) and as our writer does (5)."""
     rng = random.Random(7)
     ix = index.create_in(str(tmp_path_factory.mktemp("collect")),
                          fields.Schema(text=fields.TEXT(analyzer=SimpleAnalyzer(), phrase=True)))
@@ -37,8 +40,12 @@ def searcher(tmp_path_factory):
             words += rng.choices(["filler", "set", "up"], k=rng.randrange(1, 40))
             rng.shuffle(words)
             writer.add_document(text=" ".join(words * rng.randrange(1, 3)))
-        writer.commit(merge=False)
+        with _block_pickles(request.param):
+            writer.commit(merge=False)
     with ix.searcher() as searcher:
+        leaf, _ = unwrap(searcher.leaf_searchers()[0][0].reader().postings("text", "common0"))
+        raw = leaf._postfile.get(leaf._dataoffset, leaf._nextoffset - leaf._dataoffset)
+        assert zlib.decompress(raw)[1] == request.param  # the pickle's protocol
         yield searcher
 
 

@@ -13,6 +13,8 @@ positions packed until they are needed (``LazyValues``).
 
 from __future__ import annotations
 
+import itertools
+import re
 import zlib
 from array import array
 from bisect import bisect_right
@@ -23,10 +25,18 @@ from typing import Iterator
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
 
-# A block's data is the pickle (protocol 2) of (id deltas, weights, values). Protocol 2
+# A block's data is the pickle of (id deltas, weights, values). Protocol 2 (Whoosh's own)
 # pickles each bytes value as a call of codecs.encode, so the values tuple starts with
 # this: a MARK, then the GLOBAL opcode naming it (no id or weight opcode holds these bytes).
 _VALUES_START = b"(c_codecs\nencode\n"
+# Protocol 5 (search.engine.whoosh.writer): a frame header, then the values tuple starts
+# with a MARK before its first bytes opcode. Those two bytes may also stand inside an id or
+# a weight: each place is tried until the head parses (``_HEAD_TRIES``), and what it gives
+# is checked against the block's info by the caller.
+_FRAMED = b"\x80\x05\x95"
+_FRAME_HEADER = 11  # PROTO 5, FRAME and its 8-byte length
+_VALUES_START_5 = re.compile(rb"\((?=[CB\x8e])")
+_HEAD_TRIES = 4
 # The ids and weights of a block fit in its first bytes: 128 ids of up to 5 bytes, 128
 # weights of 9, a few opcodes.
 _HEAD_BYTES = 4096
@@ -127,14 +137,28 @@ def _ids_and_weights(raw: bytes, compression: int) -> tuple | None:
     """(id deltas, weights) of a block's data, from its head; None when the data is laid
     out otherwise."""
     head = zlib.decompressobj().decompress(raw, _HEAD_BYTES) if compression else raw
+    if head.startswith(_FRAMED):
+        body = head[_FRAME_HEADER:]
+        for found in itertools.islice(_VALUES_START_5.finditer(body), _HEAD_TRIES):
+            pair = _pair(b"\x80\x05" + body[:found.start()])  # unframed: a valid pickle
+            if pair is not None:
+                return pair
+        return None
     at = head.find(_VALUES_START)
-    if at < 0:
-        return None
+    return _pair(head[:at]) if at >= 0 else None
+
+
+def _pair(start: bytes) -> tuple | None:
+    """The (ids, weights) pickled at the head of a block's data, closed here as a pair;
+    None when that is not what the head holds."""
     try:
-        pair = loads(head[:at] + b"\x86.")  # TUPLE2, STOP: the pickle of (ids, weights)
-    except Exception:  # the marker's bytes stood inside the ids or weights: read it whole
+        pair = loads(start + b"\x86.")  # TUPLE2, STOP
+    except Exception:  # the marker's bytes stood inside the ids or weights
         return None
-    return pair if isinstance(pair, tuple) and len(pair) == 2 else None
+    if isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], tuple) \
+            and (pair[1] is None or isinstance(pair[1], (float, tuple))):
+        return pair
+    return None
 
 
 class LazyValues:

@@ -95,13 +95,14 @@ def best_window(positions: Found, weights: list[float], width: int) -> float:
     """
     total = sum(weights) or 1.0
     counts: dict[int, int] = {}
-    held = best = 0.0
+    held = best = share = 0.0
     left = 0
     for pos, word in positions:
         n = counts.get(word, 0)
         counts[word] = n + 1
         if not n:
             held += weights[word]
+            share = (held / total) ** 3
         while True:
             first, dropped = positions[left]
             if pos - first < width and counts[dropped] == 1:
@@ -110,9 +111,11 @@ def best_window(positions: Found, weights: list[float], width: int) -> float:
             if not counts[dropped]:
                 del counts[dropped]
                 held -= weights[dropped]
+                share = (held / total) ** 3
             left += 1
-        slack = max(0, pos - first + 1 - len(counts))
-        value = (held / total) ** 3 * (1.0 + 1.0 / (1.0 + slack / SLACK_SCALE)) / 2
-        if value > best:
-            best = value
+        if share > best:  # tightness is at most 1: only a window holding more can do better
+            slack = max(0, pos - first + 1 - len(counts))
+            value = share * (1.0 + 1.0 / (1.0 + slack / SLACK_SCALE)) / 2
+            if value > best:
+                best = value
     return best

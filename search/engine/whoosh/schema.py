@@ -51,8 +51,9 @@ from search.fields import VALUE_FACETS
 # exact-phrase fields ``text_exact`` and ``quote_exact`` (exact word forms and common grams,
 # so a quoted phrase matches letter for letter, stop words included) and a ``starts`` column;
 # 6: speaker values are people learned from every record (search.ingest.people), quoted
-# offices the people who held them; 7: frequent words open common grams in the exact fields).
-INDEX_FORMAT = 7
+# offices the people who held them; 7: frequent words open common grams in the exact fields;
+# 8: posting blocks pickled with protocol 5, see search.engine.whoosh.writer).
+INDEX_FORMAT = 8
 # The fields a query searches, by unit: documents by text and title, the others by their text.
 SEARCH_FIELDS = {"document": ("text", "title"), "passage": ("passage_text",),
                  "quote": ("quote_text",)}

@@ -14,6 +14,7 @@ from whoosh import query as wq
 from search.engine.whoosh.parsing import QUOTED
 from search.engine.whoosh.scoring import live_frequency
 
+SUSPECTS = 3  # words of a query looked up, rarest first
 _WORD = re.compile(r'(?<![\w:"])([^\W\d_][\w\'-]{2,})(?![\w:])')
 
 
@@ -22,29 +23,44 @@ def suggest(searcher, q: str, parsed) -> str | None:
     analyzer = searcher.schema["text"].analyzer
     reader = searcher.reader()
     changed = q
-    for match in _WORD.finditer(_outside_phrases(q)):
-        word = match.group(1)
-        if word in ("AND", "OR", "NOT"):
-            continue
-        terms = [t.text for t in analyzer(word)]
-        if len(terms) != 1:
-            continue
-        better = _better_term(reader, terms[0])
+    for word, term, frequency in _suspects(reader, analyzer, q):
+        better = _better_term(reader, term, frequency)
         surface = _surface(searcher, analyzer, better) if better else None
         if surface and surface.casefold() != word.casefold():
             changed = changed.replace(word, surface, 1)
     return changed if changed != q else None
 
 
+def _suspects(reader, analyzer, q: str) -> list[tuple[str, str, int]]:
+    """(word, term, frequency) of the rarest SUSPECTS words that a more frequent word could
+    replace. A lexicon scan costs ~40 ms a word on UNGDC: a pasted sentence is not scanned
+    word by word, and a word too frequent for any other to be ten times more is skipped."""
+    units = reader.doc_count()
+    found = []
+    for match in _WORD.finditer(_outside_phrases(q)):
+        word = match.group(1)
+        terms = [t.text for t in analyzer(word)]
+        if word in ("AND", "OR", "NOT") or len(terms) != 1 or len(terms[0]) < 3:
+            continue  # under 3 letters: one edit away from too many words to mean anything
+        # a deleted document's words never count; a headline's word is a real word
+        frequency = live_frequency(reader, "text", terms[0]) \
+            + live_frequency(reader, "title", terms[0])
+        if _needed(frequency) <= units:
+            found.append((word, terms[0], frequency))
+    return sorted(found, key=lambda found: found[2])[:SUSPECTS]
+
+
+def _needed(frequency: int) -> int:
+    """How often a word must occur to replace one of this frequency: any real word for an
+    unknown one, else ten times as often."""
+    return 1 if frequency == 0 else max(5, 10 * frequency)
+
+
 def _outside_phrases(q: str) -> str:
     return QUOTED.sub(lambda m: " " * len(m.group(0)), q)
 
 
-def _better_term(reader, term: str) -> str | None:
-    if len(term) < 3:  # one edit away from too many words to mean anything (and Whoosh's
-        return None    # automaton fails on a prefix longer than the word)
-    # a deleted document's words never count; a headline's word is a real word
-    frequency = live_frequency(reader, "text", term) + live_frequency(reader, "title", term)
+def _better_term(reader, term: str, frequency: int) -> str | None:
     # prefix=2: typos in the first two letters are rare, and it makes the lexicon scan 15x cheaper
     candidates = {c: live_frequency(reader, "text", c)
                   for c in reader.terms_within("text", term, 2, prefix=2) if c != term}
@@ -52,9 +68,7 @@ def _better_term(reader, term: str) -> str | None:
     if not candidates:
         return None
     best = max(candidates, key=candidates.__getitem__)
-    needed = 1 if frequency == 0 else max(5, 10 * frequency)  # an unknown word: any real one
-    return best if candidates[best] >= needed else None
-
+    return best if candidates[best] >= _needed(frequency) else None
 
 
 def _surface(searcher, analyzer, term: str) -> str | None:
