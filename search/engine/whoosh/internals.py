@@ -107,6 +107,7 @@ POSTWRITER | _maxweight | instance | _new_block | writer | block statistic writt
 POSTWRITER | _minlength | instance | _new_block | writer | block statistic written in the block header
 POSTWRITER | _maxlength | instance | _new_block | writer | block statistic written in the block header
 POSTWRITER | _write_block | method | - | writer | write the buffered block (finish_term writes the last one)
+whoosh.codec.whoosh3 | dumps | module | - | writer | the pickler _write_block calls with protocol 2; protocol 5 while our writer writes a segment
 # SegmentWriter: our subclass and a commit made of its steps
 SEGWRITER | _flush_segment | method | - | writer | overridden by FastSegmentWriter; _finalize_segment calls it
 SEGWRITER | _finalize_segment | method | - | writer | close a segment and return it unpublished (SegmentSeries, Build)
